@@ -1,0 +1,708 @@
+//! The batch face: `ws-lint [PATHS...]`, `ws-lint rules`, `ws-lint explain`.
+//!
+//! All IO of the linter lives here: finding files and configuration, reading, writing fixes
+//! atomically, printing. The engine itself (`crate::analyze`) sees only text.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use crate::config::{parse_rule_list, Config, ConfigError, Settings};
+use crate::diagnostics::{apply_fixes, Severity};
+use crate::render::{self, FileReport, HumanOptions, Summary};
+use crate::rules;
+
+/// The file names a folder is searched for.
+pub const CONFIG_FILE_NAMES: [&str; 3] = ["serverless.yml", "serverless.yaml", "serverless.json"];
+/// Fix rounds before giving up on a file whose fixes keep producing new fixes.
+const MAX_FIX_ROUNDS: usize = 10;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ws-lint",
+    version,
+    about = "Lint the WebSocket parts of Serverless Framework configuration",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List every rule: code, name, default severity, whether it can fix.
+    Rules {
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a rule's documentation (by code or name).
+    Explain { rule: String },
+    /// Run the language server over stdio.
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Files or folders to lint (`-` for stdin). Folders are searched for serverless.yml,
+    /// serverless.yaml and serverless.json. Default: the current folder.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Colour in human output (auto: only on a terminal, and never with NO_COLOR set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Only these rules (comma-separated codes or names).
+    #[arg(long, value_name = "RULES")]
+    select: Option<String>,
+    /// Never these rules (comma-separated codes or names).
+    #[arg(long, value_name = "RULES")]
+    ignore: Option<String>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Print how often each rule fired.
+    #[arg(long)]
+    statistics: bool,
+    /// Print diagnostics only, no summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Apply safe fixes in place.
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// Apply unsafe fixes too (with --fix or --diff).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print what --fix would change, write nothing.
+    #[arg(long)]
+    diff: bool,
+    /// Use this configuration file instead of searching for ws-lint.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every ws-lint.toml.
+    #[arg(long)]
+    isolated: bool,
+    /// The name stdin stands for (decides JSON or YAML and is printed in diagnostics).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<String>,
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Some(Command::Rules { json }) => print_rules(json),
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Lsp { .. }) => run_lsp(),
+        None => check(cli.check),
+    }
+}
+
+#[cfg(feature = "lsp")]
+fn run_lsp() -> i32 {
+    crate::lsp::run_stdio()
+}
+
+#[cfg(not(feature = "lsp"))]
+fn run_lsp() -> i32 {
+    eprintln!("ws-lint: this build has no language server (built without the `lsp` feature)");
+    2
+}
+
+fn print_rules(json: bool) -> i32 {
+    let mut out = String::new();
+    if json {
+        let list: Vec<_> = rules::all()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code,
+                    "name": r.name,
+                    "severity": r.default_severity.map_or("off", Severity::as_str),
+                    "fixable": r.fixable(),
+                    "summary": r.summary(),
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&list).unwrap_or_default();
+        out.push('\n');
+    } else {
+        out.push_str(&format!(
+            "{:<6} {:<34} {:<8} {}\n",
+            "code", "name", "severity", "fix"
+        ));
+        for r in rules::all() {
+            out.push_str(&format!(
+                "{:<6} {:<34} {:<8} {}\n",
+                r.code,
+                r.name,
+                r.default_severity.map_or("off", Severity::as_str),
+                if r.fixable() { "yes" } else { "-" }
+            ));
+        }
+    }
+    print_stdout(&out);
+    0
+}
+
+fn explain(rule: &str) -> i32 {
+    match rules::find(rule) {
+        Some(r) => {
+            let severity = r.default_severity.map_or("off (opt-in)", Severity::as_str);
+            let fix = match r.fix {
+                rules::FixAvailability::None => "no",
+                rules::FixAvailability::Sometimes => "sometimes",
+                rules::FixAvailability::Always => "yes",
+            };
+            print_stdout(&format!(
+                "# {} {}\n\nDefault severity: {severity}. Fix: {fix}.\n\n{}\n",
+                r.code,
+                r.name,
+                r.documentation()
+            ));
+            0
+        }
+        None => {
+            eprintln!("ws-lint: unknown rule `{rule}`; `ws-lint rules` lists them");
+            2
+        }
+    }
+}
+
+/// One file to lint: where it is and what to call it in the output.
+struct Input {
+    display: String,
+    source: Source,
+}
+
+enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+/// How a file's configuration is found.
+enum ConfigMode {
+    Discover,
+    Fixed(Box<Config>, PathBuf),
+    Isolated,
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let mut exit_code = 0;
+    let overrides = match (
+        args.select.as_deref().map(parse_rule_list).transpose(),
+        args.ignore.as_deref().map(parse_rule_list).transpose(),
+    ) {
+        (Ok(select), Ok(ignore)) => (select, ignore.unwrap_or_default()),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("ws-lint: {e}");
+            return 2;
+        }
+    };
+    let config_mode = if args.isolated {
+        ConfigMode::Isolated
+    } else if let Some(path) = &args.config {
+        match load_config(path) {
+            Ok(config) => {
+                let base = path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("."));
+                ConfigMode::Fixed(Box::new(config), base)
+            }
+            Err(message) => {
+                eprintln!("ws-lint: {message}");
+                return 2;
+            }
+        }
+    } else {
+        ConfigMode::Discover
+    };
+    let configs = ConfigCache::default();
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut inputs = Vec::new();
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            let display = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".to_string());
+            inputs.push(Input {
+                display,
+                source: Source::Stdin,
+            });
+        } else if path.is_dir() {
+            match discover(path, &config_mode, &configs) {
+                Ok(found) => inputs.extend(found),
+                Err(message) => {
+                    eprintln!("ws-lint: {message}");
+                    exit_code = 2;
+                }
+            }
+        } else if path.exists() {
+            inputs.push(Input {
+                display: path.display().to_string(),
+                source: Source::File(path.clone()),
+            });
+        } else {
+            eprintln!("ws-lint: {}: no such file or folder", path.display());
+            exit_code = 2;
+        }
+    }
+
+    let stdin_text = if inputs.iter().any(|i| matches!(i.source, Source::Stdin)) {
+        let mut text = Vec::new();
+        match std::io::stdin().read_to_end(&mut text) {
+            Ok(_) => Some(text),
+            Err(e) => {
+                eprintln!("ws-lint: cannot read stdin: {e}");
+                return 2;
+            }
+        }
+    } else {
+        None
+    };
+
+    let errors = Mutex::new(Vec::<String>::new());
+    let diffs = Mutex::new(Vec::<(usize, String)>::new());
+    let fixed_count = Mutex::new(0usize);
+    let mut reports: Vec<(usize, FileReport)> = inputs
+        .par_iter()
+        .enumerate()
+        .filter_map(|(order, input)| {
+            let bytes = match &input.source {
+                Source::Stdin => stdin_text.clone().unwrap_or_default(),
+                Source::File(path) => match std::fs::read(path) {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        push(&errors, format!("{}: cannot read: {e}", input.display));
+                        return None;
+                    }
+                },
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    push(
+                        &errors,
+                        format!(
+                            "{}: not UTF-8 (invalid byte at offset {at}); save the file as UTF-8",
+                            input.display
+                        ),
+                    );
+                    return None;
+                }
+            };
+            let settings = match &input.source {
+                Source::Stdin => {
+                    let base = args
+                        .stdin_filename
+                        .as_ref()
+                        .map(PathBuf::from)
+                        .and_then(|p| p.parent().map(Path::to_path_buf))
+                        .unwrap_or_else(|| PathBuf::from("."));
+                    settings_for(&base, &config_mode, &configs)
+                }
+                Source::File(path) => settings_for(
+                    path.parent().unwrap_or(Path::new(".")),
+                    &config_mode,
+                    &configs,
+                ),
+            };
+            let mut settings = match settings {
+                Ok(settings) => settings,
+                Err(message) => {
+                    push(&errors, message);
+                    return None;
+                }
+            };
+            if let Some(select) = &overrides.0 {
+                settings.select = Some(select.clone());
+            }
+            settings.ignore.extend(overrides.1.iter().copied());
+
+            let original = text;
+            let mut analysis = crate::analyze(&original, &input.display, &settings);
+            let mut current = original.clone();
+            if args.fix || args.diff {
+                for _ in 0..MAX_FIX_ROUNDS {
+                    let outcome = apply_fixes(&current, &analysis.diagnostics, args.unsafe_fixes);
+                    if outcome.applied == 0 || outcome.text == current {
+                        break;
+                    }
+                    *lock(&fixed_count) += outcome.applied;
+                    current = outcome.text;
+                    analysis = crate::analyze(&current, &input.display, &settings);
+                }
+            }
+            if current != original {
+                if args.diff {
+                    push(
+                        &diffs,
+                        (order, unified_diff(&input.display, &original, &current)),
+                    );
+                } else if args.fix {
+                    match &input.source {
+                        Source::Stdin => print_stdout(&current),
+                        Source::File(path) => {
+                            if let Err(e) = write_atomically(path, original.as_bytes(), &current) {
+                                push(
+                                    &errors,
+                                    format!("{}: cannot write fixes: {e}", input.display),
+                                );
+                                return None;
+                            }
+                        }
+                    }
+                }
+            } else if args.fix && matches!(input.source, Source::Stdin) {
+                print_stdout(&current);
+            }
+            let text = if args.diff { original } else { current };
+            Some((
+                order,
+                FileReport::new(input.display.clone(), text, analysis.diagnostics),
+            ))
+        })
+        .collect();
+    reports.sort_by_key(|(order, _)| *order);
+    let reports: Vec<FileReport> = reports.into_iter().map(|(_, r)| r).collect();
+
+    let errors = errors.into_inner().unwrap_or_default();
+    if !errors.is_empty() {
+        exit_code = 2;
+        for error in &errors {
+            eprintln!("ws-lint: {error}");
+        }
+    }
+
+    if args.diff {
+        let mut diffs = diffs.into_inner().unwrap_or_default();
+        diffs.sort_by_key(|(order, _)| *order);
+        let text: String = diffs.into_iter().map(|(_, d)| d).collect();
+        print_stdout(&text);
+        if !args.quiet {
+            let count = *lock(&fixed_count);
+            eprintln!("{count} fix(es) would be applied");
+        }
+        return exit_code;
+    }
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    // With --fix on stdin the fixed text went to stdout; diagnostics then go to stderr.
+    let to_stderr = args.fix && inputs.iter().any(|i| matches!(i.source, Source::Stdin));
+    let output = match args.format {
+        Format::Human => {
+            let mut out = render::human(&reports, HumanOptions { color });
+            if !args.quiet {
+                out.push_str(&summary_line(&reports, *lock(&fixed_count)));
+            }
+            out
+        }
+        Format::Concise => render::concise(&reports),
+        Format::Json => render::json(&reports),
+        Format::Sarif => render::sarif(&reports),
+        Format::Github => render::github(&reports),
+        Format::Junit => render::junit(&reports),
+        Format::Gitlab => render::gitlab(&reports),
+    };
+    if to_stderr {
+        eprint!("{output}");
+    } else {
+        print_stdout(&output);
+    }
+    if args.statistics {
+        let stats = statistics(&reports);
+        if to_stderr {
+            eprint!("{stats}");
+        } else {
+            print_stdout(&stats);
+        }
+    }
+
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| {
+        reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| d.severity >= t)
+    });
+    if exit_code == 0 && failed {
+        exit_code = 1;
+    }
+    exit_code
+}
+
+fn summary_line(reports: &[FileReport], fixed: usize) -> String {
+    let summary = Summary::of(reports);
+    let files = match summary.files {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
+    };
+    let mut line = if summary.total() == 0 {
+        format!("All checks passed ({files} linted).\n")
+    } else {
+        let mut parts = Vec::new();
+        for (count, word) in [
+            (summary.error, "error"),
+            (summary.warning, "warning"),
+            (summary.info, "info"),
+            (summary.hint, "hint"),
+        ] {
+            if count > 0 {
+                let plural = if count == 1 || word == "info" {
+                    ""
+                } else {
+                    "s"
+                };
+                parts.push(format!("{count} {word}{plural}"));
+            }
+        }
+        let fixable = reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.fix.as_ref().is_some_and(|f| f.safe))
+            .count();
+        let mut line = format!("Found {} in {files}.\n", parts.join(", "));
+        if fixable > 0 {
+            line.push_str(&format!("{fixable} can be fixed with `ws-lint --fix`.\n"));
+        }
+        line
+    };
+    if fixed > 0 {
+        line = format!("Fixed {fixed} problem(s).\n{line}");
+    }
+    line
+}
+
+fn statistics(reports: &[FileReport]) -> String {
+    let mut counts: HashMap<&str, (usize, &str)> = HashMap::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        counts.entry(d.code).or_insert((0, d.name)).0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    rows.iter()
+        .map(|(code, (count, name))| format!("{count:>5}  {code}  {name}\n"))
+        .collect()
+}
+
+fn push<T>(list: &Mutex<Vec<T>>, item: T) {
+    lock(list).push(item);
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`ws-lint | head`) is not an error worth a panic.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn load_config(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read configuration: {e}", path.display()))?;
+    Config::parse(&text, &path.display().to_string()).map_err(|e: ConfigError| e.to_string())
+}
+
+/// `ws-lint.toml` per folder, found once.
+#[derive(Default)]
+struct ConfigCache {
+    by_dir: Mutex<HashMap<PathBuf, Option<(PathBuf, Result<Config, String>)>>>,
+}
+
+impl ConfigCache {
+    /// The nearest `ws-lint.toml` walking up from `dir`, stopping at a folder holding `.git`.
+    fn find(&self, dir: &Path) -> Option<(PathBuf, Result<Config, String>)> {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if let Some(found) = lock(&self.by_dir).get(&dir) {
+            return found.clone();
+        }
+        let mut found = None;
+        let mut current = Some(dir.as_path());
+        while let Some(folder) = current {
+            let candidate = folder.join("ws-lint.toml");
+            if candidate.is_file() {
+                let config = load_config(&candidate);
+                found = Some((folder.to_path_buf(), config));
+                break;
+            }
+            if folder.join(".git").exists() {
+                break;
+            }
+            current = folder.parent();
+        }
+        lock(&self.by_dir).insert(dir, found.clone());
+        found
+    }
+}
+
+fn settings_for(dir: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<Settings, String> {
+    match mode {
+        ConfigMode::Isolated => Ok(Settings::default()),
+        ConfigMode::Fixed(config, _) => Ok(config.settings.clone()),
+        ConfigMode::Discover => match cache.find(dir) {
+            None => Ok(Settings::default()),
+            Some((_, Ok(config))) => Ok(config.settings),
+            Some((_, Err(message))) => Err(message),
+        },
+    }
+}
+
+/// Serverless configuration files under a folder, honouring `.gitignore`, skipping
+/// `node_modules` and `.serverless`, and the `[files] exclude` globs of the configuration.
+fn discover(root: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<Vec<Input>, String> {
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| {
+            let name = entry.file_name();
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && (name == "node_modules" || name == ".serverless" || name == ".git"))
+        })
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| format!("{}: {e}", root.display()))?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if !CONFIG_FILE_NAMES.contains(&name.as_ref()) {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        if is_excluded(&path, mode, cache)? {
+            continue;
+        }
+        let display = path
+            .strip_prefix("./")
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        found.push(Input {
+            display,
+            source: Source::File(path),
+        });
+    }
+    found.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(found)
+}
+
+fn is_excluded(path: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<bool, String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let (base, exclude) = match mode {
+        ConfigMode::Isolated => return Ok(false),
+        ConfigMode::Fixed(config, base) => (base.clone(), config.exclude.clone()),
+        ConfigMode::Discover => match cache.find(dir) {
+            None => return Ok(false),
+            Some((base, Ok(config))) => (base, config.exclude),
+            Some((_, Err(message))) => return Err(message),
+        },
+    };
+    if exclude.is_empty() {
+        return Ok(false);
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in &exclude {
+        if let Ok(glob) = globset::Glob::new(glob) {
+            builder.add(glob);
+        }
+    }
+    let set = builder.build().map_err(|e| e.to_string())?;
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let base = base.canonicalize().unwrap_or(base);
+    let relative = absolute.strip_prefix(&base).unwrap_or(&absolute);
+    Ok(set.is_match(relative))
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename, keeping
+/// the file's permissions. Refuses when the file changed on disk since it was read.
+fn write_atomically(path: &Path, read: &[u8], text: &str) -> std::io::Result<()> {
+    let now = std::fs::read(path)?;
+    if now != read {
+        return Err(std::io::Error::other(
+            "the file changed on disk while it was linted; not overwritten",
+        ));
+    }
+    let metadata = std::fs::metadata(path)?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().sync_all()?;
+    std::fs::set_permissions(temp.path(), metadata.permissions())?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A unified diff of the whole change, as `git diff` would print it.
+fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}

@@ -1,0 +1,228 @@
+//! `ws-lint.toml` and the settings every face of ws-lint hands to [`crate::analyze`].
+//!
+//! Parsing is pure (text in, settings or an error naming line and key out); finding the file on
+//! disk is the CLI's and the language server's business.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::Severity;
+use crate::rules::{self, Rule};
+use crate::span::LineIndex;
+
+/// A rule's level as configured: a severity, or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+impl RuleLevel {
+    pub fn parse(text: &str) -> Option<RuleLevel> {
+        if text == "off" {
+            Some(RuleLevel::Off)
+        } else {
+            Severity::parse(text).map(RuleLevel::On)
+        }
+    }
+}
+
+/// Everything that changes what `analyze` reports.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Per-rule levels, by code; rules not named keep their default.
+    pub levels: HashMap<&'static str, RuleLevel>,
+    /// `--select`: when set, only these rules run.
+    pub select: Option<Vec<&'static str>>,
+    /// `--ignore`: these rules never run.
+    pub ignore: Vec<&'static str>,
+    /// Extra variable sources (for WS603).
+    pub variable_sources: Vec<String>,
+}
+
+impl Settings {
+    /// The severity a rule reports at, or `None` when it does not run.
+    pub fn level(&self, rule: &Rule) -> Option<Severity> {
+        if self.ignore.contains(&rule.code) {
+            return None;
+        }
+        if let Some(select) = &self.select {
+            if !select.contains(&rule.code) {
+                return None;
+            }
+        }
+        match self.levels.get(rule.code) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::On(severity)) => Some(*severity),
+            // A rule selected explicitly runs even when it is off by default.
+            None if self.select.as_ref().is_some_and(|s| s.contains(&rule.code)) => {
+                Some(rule.default_severity.unwrap_or(Severity::Warning))
+            }
+            None => rule.default_severity,
+        }
+    }
+
+    pub fn is_enabled(&self, rule: &Rule) -> bool {
+        self.level(rule).is_some()
+    }
+}
+
+/// A parsed `ws-lint.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub settings: Settings,
+    /// `[files] exclude`: globs relative to the config file's folder.
+    pub exclude: Vec<String>,
+}
+
+/// A problem in a configuration file, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    files: RawFiles,
+    #[serde(default)]
+    variables: RawVariables,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawVariables {
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
+impl Config {
+    /// Parses a `ws-lint.toml`; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let index = LineIndex::new(text);
+        let error_at = |offset: usize, message: String| {
+            let at = index.line_col(text, offset);
+            ConfigError {
+                path: path.to_string(),
+                line: at.line,
+                column: at.column,
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            error_at(offset, e.message().trim().to_string())
+        })?;
+        let mut settings = Settings::default();
+        for (key, value) in &raw.rules {
+            let Some(rule) = rules::find(key.get_ref()) else {
+                return Err(error_at(
+                    key.span().start,
+                    format!(
+                        "unknown rule `{}` in [rules]; `ws-lint rules` lists them",
+                        key.get_ref()
+                    ),
+                ));
+            };
+            let Some(level) = RuleLevel::parse(value.get_ref()) else {
+                return Err(error_at(
+                    value.span().start,
+                    format!(
+                        "invalid level `{}` for `{}`: expected one of error, warning, info, hint, off",
+                        value.get_ref(),
+                        key.get_ref()
+                    ),
+                ));
+            };
+            settings.levels.insert(rule.code, level);
+        }
+        for glob in &raw.files.exclude {
+            if let Err(e) = globset::Glob::new(glob) {
+                let offset = text.find(glob.as_str()).unwrap_or(0);
+                return Err(error_at(
+                    offset,
+                    format!("invalid glob `{glob}` in [files] exclude: {e}"),
+                ));
+            }
+        }
+        settings.variable_sources = raw.variables.sources;
+        Ok(Config {
+            settings,
+            exclude: raw.files.exclude,
+        })
+    }
+}
+
+/// Resolves a comma-separated list of rule codes or names (`--select`, `--ignore`).
+pub fn parse_rule_list(list: &str) -> Result<Vec<&'static str>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            rules::find(item)
+                .map(|r| r.code)
+                .ok_or_else(|| format!("unknown rule `{item}`; `ws-lint rules` lists them"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_levels_by_code_or_name() {
+        let config = Config::parse(
+            "[rules]\nWS405 = \"off\"\nheader-identity-source = \"warning\"\n[files]\nexclude = [\"examples/**\"]\n[variables]\nsources = [\"mine\"]\n",
+            "ws-lint.toml",
+        )
+        .unwrap();
+        assert_eq!(config.settings.levels.get("WS405"), Some(&RuleLevel::Off));
+        assert_eq!(
+            config.settings.levels.get("WS212"),
+            Some(&RuleLevel::On(Severity::Warning))
+        );
+        assert_eq!(config.exclude, ["examples/**"]);
+        assert_eq!(config.settings.variable_sources, ["mine"]);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_key() {
+        let error = Config::parse("[rules]\n\nWS999 = \"off\"\n", "cfg.toml").unwrap_err();
+        assert_eq!((error.line, error.column), (3, 1));
+        assert!(error.message.contains("WS999"), "{error}");
+        let error = Config::parse("[rules]\nWS405 = \"loud\"\n", "cfg.toml").unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(error.message.contains("loud"), "{error}");
+        let error = Config::parse("[rulez]\n", "cfg.toml").unwrap_err();
+        assert_eq!(error.line, 1);
+        assert!(error.to_string().starts_with("cfg.toml:1:"), "{error}");
+    }
+}

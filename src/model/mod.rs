@@ -1,0 +1,294 @@
+//! The service model: the parts of a `serverless.yml` that matter for WebSocket APIs, lowered
+//! from the YAML tree. Every piece keeps the node it came from, so rules can point at it, and
+//! nothing is copied out of the tree but names and route keys.
+//!
+//! Lowering never fails and never reports: anything of an unexpected shape is left out here and
+//! reported by the shape rules (WS003–WS005, WS010–WS013), which look at the same nodes.
+
+use crate::variables;
+use crate::yaml::{Entry, NodeId, ScalarValue, Yaml};
+
+/// The framework reads `serverless.json` with `JSON.parse`, the others with js-yaml.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Yaml,
+    Json,
+}
+
+impl FileFormat {
+    pub fn from_path(path: &str) -> FileFormat {
+        if path.to_ascii_lowercase().ends_with(".json") {
+            FileFormat::Json
+        } else {
+            FileFormat::Yaml
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Service {
+    pub root: Option<NodeId>,
+    /// The `provider` mapping.
+    pub provider: Option<NodeId>,
+    /// Plugin names as listed under `plugins` (or `plugins.modules`).
+    pub plugins: Vec<(String, NodeId)>,
+    pub functions: Vec<Function>,
+    /// Every websocket event of every function, in the framework's processing order.
+    pub events: Vec<WebsocketEvent>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    pub name: String,
+    /// The function's key under `functions`.
+    pub key: NodeId,
+    /// Its value (normally a mapping).
+    pub node: NodeId,
+}
+
+#[derive(Clone, Debug)]
+pub struct WebsocketEvent {
+    /// Index into [`Service::functions`].
+    pub function: usize,
+    /// The item of the `events` list (a mapping holding `websocket`).
+    pub item: NodeId,
+    /// The `websocket` key.
+    pub key: NodeId,
+    /// Its value: a string (the route), an object, or something else.
+    pub value: NodeId,
+    /// The route, from the string form or from `route:`.
+    pub route: Option<Route>,
+    pub authorizer: Option<Authorizer>,
+    /// The `routeResponseSelectionExpression` entry.
+    pub route_response: Option<Entry>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub node: NodeId,
+    /// The route key as the framework sees it after type coercion (`route: 123` is `"123"`).
+    pub key: String,
+    /// False when the value holds a Serverless variable: it is unknown until deploy time.
+    pub known: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Authorizer {
+    /// The `authorizer` key.
+    pub key: NodeId,
+    pub value: NodeId,
+    pub form: AuthorizerForm,
+}
+
+#[derive(Clone, Debug)]
+pub enum AuthorizerForm {
+    /// `authorizer: fnName` or `authorizer: arn:...`.
+    String,
+    /// `authorizer: {name, arn, identitySource}`.
+    Object {
+        name: Option<Entry>,
+        arn: Option<Entry>,
+        identity_source: Option<Entry>,
+    },
+    /// Anything else (a list, a number...): the shape rules report it.
+    Other,
+}
+
+impl Service {
+    pub fn lower(yaml: &Yaml) -> Service {
+        let mut service = Service {
+            root: yaml.root().filter(|r| yaml.is_mapping(*r)),
+            ..Service::default()
+        };
+        let Some(root) = service.root else {
+            return service;
+        };
+        service.provider = yaml
+            .get_value(root, "provider")
+            .filter(|p| yaml.is_mapping(*p));
+        service.plugins = lower_plugins(yaml, root);
+        if let Some(functions) = yaml.get_value(root, "functions") {
+            service.functions = lower_functions(yaml, functions);
+        }
+        for (index, function) in service.functions.iter().enumerate() {
+            let Some(events) = yaml.get_value(function.node, "events") else {
+                continue;
+            };
+            let Some(items) = yaml.items(events) else {
+                continue;
+            };
+            for &item in items {
+                if let Some(entry) = yaml.get(item, "websocket") {
+                    service.events.push(lower_event(yaml, index, item, entry));
+                }
+            }
+        }
+        service
+    }
+
+    /// A value under `provider` by path, e.g. `["logs", "websocket"]`.
+    pub fn provider_value(&self, yaml: &Yaml, path: &[&str]) -> Option<NodeId> {
+        yaml.path(self.provider?, path)
+    }
+
+    /// The entry (key and value) at a path under `provider`.
+    pub fn provider_entry(&self, yaml: &Yaml, path: &[&str]) -> Option<Entry> {
+        let (last, parents) = path.split_last()?;
+        let parent = yaml.path(self.provider?, parents)?;
+        yaml.get(parent, last)
+    }
+
+    pub fn has_plugin(&self, name: &str) -> bool {
+        self.plugins.iter().any(|(plugin, _)| plugin == name)
+    }
+
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+
+    /// Events whose route key is known, with that key.
+    pub fn known_routes(&self) -> impl Iterator<Item = (&WebsocketEvent, &Route)> {
+        self.events
+            .iter()
+            .filter_map(|e| e.route.as_ref().filter(|r| r.known).map(|r| (e, r)))
+    }
+}
+
+fn lower_plugins(yaml: &Yaml, root: NodeId) -> Vec<(String, NodeId)> {
+    let Some(plugins) = yaml.get_value(root, "plugins") else {
+        return Vec::new();
+    };
+    // `plugins: [a, b]` or `plugins: {localPath: ..., modules: [a, b]}`.
+    let list = yaml.get_value(plugins, "modules").unwrap_or(plugins);
+    yaml.items(list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&item| yaml.str(item).map(|name| (name.to_string(), item)))
+        .collect()
+}
+
+fn lower_functions(yaml: &Yaml, functions: NodeId) -> Vec<Function> {
+    // The mapping form, or a list of mappings that the framework merges.
+    let mappings: Vec<NodeId> = match yaml.items(functions) {
+        Some(items) => items.to_vec(),
+        None => vec![functions],
+    };
+    let mut out = Vec::new();
+    for mapping in mappings {
+        for entry in yaml.entries(mapping) {
+            let Some(name) = yaml.str(entry.key) else {
+                continue;
+            };
+            out.push(Function {
+                name: name.to_string(),
+                key: entry.key,
+                node: entry.value,
+            });
+        }
+    }
+    out
+}
+
+fn lower_event(yaml: &Yaml, function: usize, item: NodeId, entry: Entry) -> WebsocketEvent {
+    let value = entry.value;
+    let mut event = WebsocketEvent {
+        function,
+        item,
+        key: entry.key,
+        value,
+        route: None,
+        authorizer: None,
+        route_response: None,
+    };
+    if yaml.is_mapping(value) {
+        event.route = yaml
+            .get_value(value, "route")
+            .and_then(|node| lower_route(yaml, node));
+        event.route_response = yaml.get(value, "routeResponseSelectionExpression");
+        event.authorizer = yaml.get(value, "authorizer").map(|entry| Authorizer {
+            key: entry.key,
+            value: entry.value,
+            form: lower_authorizer_form(yaml, entry.value),
+        });
+    } else {
+        event.route = lower_route(yaml, value);
+    }
+    event
+}
+
+/// A route key from a scalar: strings, and numbers or booleans that the framework coerces to
+/// strings. Null, lists and mappings give no route (the shape rules report them).
+fn lower_route(yaml: &Yaml, node: NodeId) -> Option<Route> {
+    let value = yaml.scalar_value(node)?;
+    if matches!(value, ScalarValue::Null | ScalarValue::Tagged) {
+        return None;
+    }
+    let key = yaml.str(node)?.to_string();
+    let known = !variables::has_variable(&key);
+    Some(Route { node, key, known })
+}
+
+fn lower_authorizer_form(yaml: &Yaml, value: NodeId) -> AuthorizerForm {
+    if yaml.is_mapping(value) {
+        AuthorizerForm::Object {
+            name: yaml.get(value, "name"),
+            arn: yaml.get(value, "arn"),
+            identity_source: yaml.get(value, "identitySource"),
+        }
+    } else if matches!(
+        yaml.scalar_value(value),
+        Some(ScalarValue::Str | ScalarValue::Int | ScalarValue::Float | ScalarValue::Bool(_))
+    ) {
+        AuthorizerForm::String
+    } else {
+        AuthorizerForm::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowers_both_event_forms_and_function_lists() {
+        let text = r#"
+functions:
+  - connect:
+      handler: h.connect
+      events:
+        - websocket:
+            route: $connect
+            authorizer: auth
+  - auth:
+      handler: h.auth
+    msg:
+      handler: h.msg
+      events:
+        - websocket: sendMessage
+        - websocket:
+            route: ${self:custom.route}
+        - http: GET /
+"#;
+        let yaml = Yaml::parse(text);
+        let service = Service::lower(&yaml);
+        let names: Vec<_> = service.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["connect", "auth", "msg"]);
+        let routes: Vec<_> = service
+            .events
+            .iter()
+            .map(|e| e.route.as_ref().map(|r| (r.key.as_str(), r.known)))
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                Some(("$connect", true)),
+                Some(("sendMessage", true)),
+                Some(("${self:custom.route}", false))
+            ]
+        );
+        assert!(matches!(
+            service.events[0].authorizer.as_ref().map(|a| &a.form),
+            Some(AuthorizerForm::String)
+        ));
+    }
+}

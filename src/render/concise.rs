@@ -1,0 +1,16 @@
+use super::FileReport;
+
+/// `path:line:col: severity[CODE] message`, one line per diagnostic.
+pub fn concise(files: &[FileReport]) -> String {
+    let mut out = String::new();
+    for file in files {
+        for d in &file.diagnostics {
+            let at = file.line_col(d.range.start);
+            out.push_str(&format!(
+                "{}:{}:{}: {}[{}] {}\n",
+                file.path, at.line, at.column, d.severity, d.code, d.message
+            ));
+        }
+    }
+    out
+}

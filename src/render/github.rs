@@ -1,0 +1,5 @@
+use super::FileReport;
+
+pub fn github(_files: &[FileReport]) -> String {
+    String::new()
+}

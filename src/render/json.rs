@@ -1,0 +1,70 @@
+use serde_json::{json, Value};
+
+use super::{FileReport, Summary};
+use crate::span::LineCol;
+
+fn position(at: LineCol) -> Value {
+    json!({"line": at.line, "column": at.column})
+}
+
+/// The stable JSON format scripts rely on (`"version": 1`).
+pub fn json(files: &[FileReport]) -> String {
+    let mut diagnostics = Vec::new();
+    for file in files {
+        for d in &file.diagnostics {
+            let (start, end) = file.span(d.range);
+            let related: Vec<Value> = d
+                .related
+                .iter()
+                .map(|r| {
+                    // Related locations in other files carry their own path; their positions
+                    // are computed by whoever produced them into this file's terms.
+                    let (start, end) = file.span(r.range);
+                    json!({
+                        "path": r.path.clone().unwrap_or_else(|| file.path.clone()),
+                        "start": position(start),
+                        "end": position(end),
+                        "message": r.message,
+                    })
+                })
+                .collect();
+            let fix = d.fix.as_ref().map(|fix| {
+                let edits: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let (start, end) = file.span(e.range);
+                        json!({"start": position(start), "end": position(end), "text": e.text})
+                    })
+                    .collect();
+                json!({"message": fix.message, "safe": fix.safe, "edits": edits})
+            });
+            diagnostics.push(json!({
+                "path": file.path,
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "start": position(start),
+                "end": position(end),
+                "related": related,
+                "fix": fix,
+            }));
+        }
+    }
+    let summary = Summary::of(files);
+    let document = json!({
+        "version": 1,
+        "diagnostics": diagnostics,
+        "summary": {
+            "files": summary.files,
+            "error": summary.error,
+            "warning": summary.warning,
+            "info": summary.info,
+            "hint": summary.hint,
+        }
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,84 @@
+//! Output formats. Each takes the linted files with their diagnostics and returns text; none of
+//! them does IO, so the CLI, tests and snapshots share them.
+
+mod concise;
+mod github;
+mod gitlab;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use crate::diagnostics::Diagnostic;
+use crate::span::{LineCol, LineIndex, TextRange};
+
+pub use concise::concise;
+pub use github::github;
+pub use gitlab::gitlab;
+pub use human::{human, HumanOptions};
+pub use json::json;
+pub use junit::junit;
+pub use sarif::sarif;
+
+/// One linted file: what renderers need to turn byte ranges into lines and code frames.
+pub struct FileReport {
+    /// As given on the command line, or as found under a folder given there.
+    pub path: String,
+    pub text: String,
+    pub line_index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn new(path: String, text: String, diagnostics: Vec<Diagnostic>) -> Self {
+        let line_index = LineIndex::new(&text);
+        FileReport {
+            path,
+            text,
+            line_index,
+            diagnostics,
+        }
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.line_index.line_col(&self.text, offset)
+    }
+
+    /// 1-based start and end of a range; the end is exclusive, as in LSP and SARIF.
+    pub fn span(&self, range: TextRange) -> (LineCol, LineCol) {
+        (self.line_col(range.start), self.line_col(range.end))
+    }
+}
+
+/// Counts per severity over all files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+    pub hint: usize,
+}
+
+impl Summary {
+    pub fn of(files: &[FileReport]) -> Summary {
+        use crate::diagnostics::Severity::*;
+        let mut summary = Summary {
+            files: files.len(),
+            ..Summary::default()
+        };
+        for d in files.iter().flat_map(|f| &f.diagnostics) {
+            match d.severity {
+                Error => summary.error += 1,
+                Warning => summary.warning += 1,
+                Info => summary.info += 1,
+                Hint => summary.hint += 1,
+            }
+        }
+        summary
+    }
+
+    pub fn total(&self) -> usize {
+        self.error + self.warning + self.info + self.hint
+    }
+}

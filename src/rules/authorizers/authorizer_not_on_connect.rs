@@ -1,0 +1,118 @@
+use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
+use crate::rules::{declare_rule, Context};
+use crate::span::TextRange;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `authorizer` on any websocket route other than `$connect`.
+    ///
+    /// ## Why is this bad?
+    /// API Gateway runs Lambda authorizers for the `$connect` route only ("You can only use a
+    /// Lambda authorizer function for the `$connect` route"). Once a connection is open, every
+    /// message on it is already authorized, so an authorizer on `sendMessage` or `$default`
+    /// never runs: the route looks protected and is not. The framework deploys it anyway.
+    ///
+    /// The fix removes the authorizer; where the service's `$connect` route has no authorizer,
+    /// moving it there (by hand) is usually what was meant.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// service: chat
+    /// provider:
+    ///   name: aws
+    /// functions:
+    ///   auth:
+    ///     handler: handler.auth
+    ///   message:
+    ///     handler: handler.message
+    ///     events:
+    ///       - websocket:
+    ///           route: sendMessage
+    ///           authorizer: auth
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// service: chat
+    /// provider:
+    ///   name: aws
+    /// functions:
+    ///   auth:
+    ///     handler: handler.auth
+    ///   connect:
+    ///     handler: handler.connect
+    ///     events:
+    ///       - websocket:
+    ///           route: $connect
+    ///           authorizer: auth
+    ///   message:
+    ///     handler: handler.message
+    ///     events:
+    ///       - websocket:
+    ///           route: sendMessage
+    /// ```
+    pub static RULE = {
+        code: "WS201",
+        name: "authorizer-not-on-connect",
+        severity: Some(Severity::Error),
+        fix: Sometimes,
+        check: Some(check),
+    };
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let yaml = ctx.yaml;
+    let connect_has_authorizer =
+        ctx.service.events.iter().any(|e| {
+            e.authorizer.is_some() && e.route.as_ref().is_some_and(|r| r.key == "$connect")
+        });
+    for event in &ctx.service.events {
+        let (Some(route), Some(authorizer)) = (&event.route, &event.authorizer) else {
+            continue;
+        };
+        if !route.known || route.key == "$connect" {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            &RULE,
+            yaml.range(authorizer.key),
+            format!(
+                "authorizer on route `{}`: API Gateway runs authorizers on `$connect` only, so this one never runs",
+                route.key
+            ),
+        )
+        .with_related(yaml.range(route.node), "the route");
+        // Removing the line is safe only when the entry is written here (not merged from an
+        // anchor) in block style, where it occupies whole lines.
+        if let Some(removal) = block_entry_lines(ctx, authorizer.key, authorizer.value) {
+            diagnostic = diagnostic.with_fix(Fix::unsafe_(
+                "remove the authorizer",
+                vec![Edit::delete(removal)],
+            ));
+        }
+        if !connect_has_authorizer {
+            diagnostic = diagnostic.with_help(
+                "the `$connect` route has no authorizer: move this one there to check clients when they connect",
+            );
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// The whole lines a block-style `key: value` entry occupies, when nothing else shares them.
+fn block_entry_lines(ctx: &Context, key: usize, value: usize) -> Option<TextRange> {
+    let text = ctx.text;
+    let key_range = ctx.yaml.range(key);
+    let value_range = ctx.yaml.range(value);
+    let line_start = text[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..key_range.start].trim().is_empty() {
+        return None;
+    }
+    let end = value_range.end.max(key_range.end);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    let rest = text[end..line_end].trim();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return None;
+    }
+    Some(TextRange::new(line_start, line_end))
+}

@@ -1,0 +1,685 @@
+//! YAML with exact positions.
+//!
+//! Events come from saphyr-parser's pull iterator (its push API and loaders recurse and overflow
+//! the stack on deep nesting); the tree is built here with an explicit stack and a depth cap.
+//! Every node keeps a byte range with start and end, its tag and its scalar style. Aliases are
+//! nodes that point at their anchor's node: nothing is ever copied, so an alias bomb stays as
+//! small as its text. Merge keys (`<<`) are followed by the lookup functions, also by reference.
+//!
+//! Parsing never fails: it returns whatever tree it could build plus a list of errors (syntax,
+//! duplicate keys, more than one document, nesting too deep).
+
+mod char_offsets;
+mod scalar;
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
+
+use crate::span::TextRange;
+use char_offsets::CharOffsets;
+pub use scalar::{resolve_plain, ScalarValue};
+
+/// Deeper nesting than this is refused with an error: no real configuration comes close, and
+/// every consumer of the tree may then recurse without fear.
+pub const MAX_DEPTH: usize = 255;
+/// How many aliases or merge keys may be followed in one lookup before we call it a cycle.
+const MAX_ALIAS_HOPS: usize = 64;
+
+pub type NodeId = usize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+impl ScalarStyle {
+    pub fn is_quoted(self) -> bool {
+        matches!(self, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Scalar {
+    /// The scalar's content after YAML unescaping and folding.
+    pub value: String,
+    pub style: ScalarStyle,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: NodeId,
+    pub value: NodeId,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Mapping {
+        entries: Vec<Entry>,
+        flow: bool,
+    },
+    Sequence {
+        items: Vec<NodeId>,
+        flow: bool,
+    },
+    /// `*name`: `target` is the anchored node, or `None` when the anchor is unknown.
+    Alias {
+        target: Option<NodeId>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The node's text, tag and anchor included.
+    pub range: TextRange,
+    /// `!Ref`, `!GetAtt`, `!!str`... as written (handle and suffix).
+    pub tag: Option<String>,
+    pub parent: Option<NodeId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// The text is not YAML (the parser's own message).
+    Syntax,
+    /// A key appears twice in one mapping; `first` is the earlier key.
+    DuplicateKey { first: TextRange },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub kind: YamlErrorKind,
+    pub message: String,
+    pub range: TextRange,
+}
+
+/// A parsed document: an arena of nodes, the root, and what went wrong.
+#[derive(Clone, Debug, Default)]
+pub struct Yaml {
+    nodes: Vec<Node>,
+    root: Option<NodeId>,
+    errors: Vec<YamlError>,
+}
+
+impl Yaml {
+    pub fn parse(text: &str) -> Yaml {
+        Builder::new(text).run()
+    }
+
+    /// Adds an error found by another reader of the same text (JSON for `serverless.json`).
+    pub fn push_error(&mut self, error: YamlError) {
+        if !self.errors.iter().any(|e| e.kind == YamlErrorKind::Syntax) {
+            self.errors.push(error);
+        }
+    }
+
+    pub fn root(&self) -> Option<NodeId> {
+        self.root
+    }
+
+    pub fn errors(&self) -> &[YamlError] {
+        &self.errors
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.nodes.iter().enumerate()
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn range(&self, id: NodeId) -> TextRange {
+        self.nodes[id].range
+    }
+
+    /// Follows aliases to the node they stand for (itself when it is no alias).
+    pub fn resolve(&self, id: NodeId) -> NodeId {
+        let mut current = id;
+        for _ in 0..MAX_ALIAS_HOPS {
+            match self.nodes[current].kind {
+                NodeKind::Alias {
+                    target: Some(target),
+                } => current = target,
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    pub fn is_alias(&self, id: NodeId) -> bool {
+        matches!(self.nodes[id].kind, NodeKind::Alias { .. })
+    }
+
+    pub fn scalar(&self, id: NodeId) -> Option<&Scalar> {
+        match &self.nodes[self.resolve(id)].kind {
+            NodeKind::Scalar(scalar) => Some(scalar),
+            _ => None,
+        }
+    }
+
+    /// The scalar's string content, whatever its type would resolve to.
+    pub fn str(&self, id: NodeId) -> Option<&str> {
+        self.scalar(id).map(|s| s.value.as_str())
+    }
+
+    /// What a YAML loader makes of the node when it is a scalar (js-yaml's default schema).
+    pub fn scalar_value(&self, id: NodeId) -> Option<ScalarValue> {
+        let resolved = self.resolve(id);
+        let node = &self.nodes[resolved];
+        let NodeKind::Scalar(scalar) = &node.kind else {
+            return None;
+        };
+        Some(match node.tag.as_deref() {
+            Some("!!str") => ScalarValue::Str,
+            Some(_) => ScalarValue::Tagged,
+            None if scalar.style == ScalarStyle::Plain => resolve_plain(&scalar.value),
+            None => ScalarValue::Str,
+        })
+    }
+
+    /// True for an absent value (`key:`), `~` and `null`.
+    pub fn is_null(&self, id: NodeId) -> bool {
+        self.scalar_value(id) == Some(ScalarValue::Null)
+    }
+
+    pub fn is_mapping(&self, id: NodeId) -> bool {
+        matches!(self.nodes[self.resolve(id)].kind, NodeKind::Mapping { .. })
+    }
+
+    pub fn is_sequence(&self, id: NodeId) -> bool {
+        matches!(self.nodes[self.resolve(id)].kind, NodeKind::Sequence { .. })
+    }
+
+    /// The items of a sequence (after following an alias).
+    pub fn items(&self, id: NodeId) -> Option<&[NodeId]> {
+        match &self.nodes[self.resolve(id)].kind {
+            NodeKind::Sequence { items, .. } => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entries written in this mapping itself, `<<` entries included, in order.
+    pub fn own_entries(&self, id: NodeId) -> Option<&[Entry]> {
+        match &self.nodes[self.resolve(id)].kind {
+            NodeKind::Mapping { entries, .. } => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The mapping's effective entries: its own (merge keys left out), then those merged in by
+    /// `<<` that it does not override, in YAML's precedence order. Merged entries keep the
+    /// positions of their definition.
+    pub fn entries(&self, id: NodeId) -> Vec<Entry> {
+        let mut out = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        self.collect_entries(id, &mut out, &mut seen, 0);
+        out
+    }
+
+    fn collect_entries<'a>(
+        &'a self,
+        id: NodeId,
+        out: &mut Vec<Entry>,
+        seen: &mut Vec<&'a str>,
+        depth: usize,
+    ) {
+        if depth > MAX_ALIAS_HOPS {
+            return;
+        }
+        let Some(own) = self.own_entries(id) else {
+            return;
+        };
+        let mut merges = Vec::new();
+        for entry in own {
+            let key = self.key_text(entry.key);
+            if self.is_merge_key(entry.key) {
+                merges.push(entry.value);
+                continue;
+            }
+            if let Some(key) = key {
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+            }
+            out.push(*entry);
+        }
+        for merge in merges {
+            let resolved = self.resolve(merge);
+            if let Some(items) = self.items(resolved) {
+                for item in items {
+                    self.collect_entries(*item, out, seen, depth + 1);
+                }
+            } else {
+                self.collect_entries(resolved, out, seen, depth + 1);
+            }
+        }
+    }
+
+    fn is_merge_key(&self, key: NodeId) -> bool {
+        let node = &self.nodes[key];
+        matches!(&node.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == ScalarStyle::Plain)
+    }
+
+    /// The text of a scalar key (`None` for complex keys).
+    pub fn key_text(&self, key: NodeId) -> Option<&str> {
+        self.str(key)
+    }
+
+    /// Looks a key up in a mapping, merge keys included.
+    pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
+        let own = self.own_entries(map)?;
+        if let Some(entry) = own
+            .iter()
+            .find(|e| !self.is_merge_key(e.key) && self.key_text(e.key) == Some(key))
+        {
+            return Some(*entry);
+        }
+        if own.iter().any(|e| self.is_merge_key(e.key)) {
+            return self
+                .entries(map)
+                .into_iter()
+                .find(|e| self.key_text(e.key) == Some(key));
+        }
+        None
+    }
+
+    /// The value under `key`, when there is one.
+    pub fn get_value(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        self.get(map, key).map(|e| e.value)
+    }
+
+    /// Follows a path of keys from a mapping.
+    pub fn path(&self, from: NodeId, keys: &[&str]) -> Option<NodeId> {
+        let mut current = from;
+        for key in keys {
+            current = self.get_value(current, key)?;
+        }
+        Some(current)
+    }
+
+    /// The innermost node whose range contains `offset` (for cursor queries).
+    pub fn node_at(&self, offset: usize) -> Option<NodeId> {
+        let mut current = self.root?;
+        if !self.nodes[current].range.touches(offset) {
+            return None;
+        }
+        'descend: loop {
+            let children: Vec<NodeId> = match &self.nodes[current].kind {
+                NodeKind::Mapping { entries, .. } => {
+                    entries.iter().flat_map(|e| [e.key, e.value]).collect()
+                }
+                NodeKind::Sequence { items, .. } => items.clone(),
+                _ => return Some(current),
+            };
+            for child in children {
+                if self.nodes[child].range.touches(offset) {
+                    current = child;
+                    continue 'descend;
+                }
+            }
+            return Some(current);
+        }
+    }
+}
+
+struct Frame {
+    node: NodeId,
+    /// For mappings: a key waiting for its value.
+    pending_key: Option<NodeId>,
+    /// For mappings: where each key was first seen, to report duplicates.
+    keys: HashMap<String, TextRange>,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    offsets: CharOffsets<'t>,
+    yaml: Yaml,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    /// While > 0 we are inside nesting beyond `MAX_DEPTH` and drop events.
+    skipped_depth: usize,
+    documents: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Self {
+        Builder {
+            text,
+            offsets: CharOffsets::new(text),
+            yaml: Yaml::default(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            skipped_depth: 0,
+            documents: 0,
+        }
+    }
+
+    fn range(&self, span: &saphyr_parser::Span) -> TextRange {
+        let start = self.offsets.byte(span.start.index());
+        let end = self.offsets.byte(span.end.index()).max(start);
+        TextRange::new(start, end)
+    }
+
+    fn run(mut self) -> Yaml {
+        let text = self.text;
+        let mut parser = Parser::new_from_str(text);
+        loop {
+            let Some(event) = parser.next_event() else {
+                break;
+            };
+            match event {
+                Ok((event, span)) => {
+                    let range = self.range(&span);
+                    if !self.on_event(event, range) {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    let at = self.offsets.byte(error.marker().index());
+                    let message = syntax_message(error.info());
+                    self.yaml.errors.push(YamlError {
+                        kind: YamlErrorKind::Syntax,
+                        message,
+                        range: syntax_error_range(text, at),
+                    });
+                    break;
+                }
+            }
+        }
+        // Close whatever a syntax error left open, so the partial tree is still usable.
+        while let Some(frame) = self.stack.pop() {
+            let end = self.yaml.nodes[frame.node].range.end;
+            if let Some(key) = frame.pending_key {
+                let key_end = self.yaml.nodes[key].range.end;
+                let null = self.push_node(
+                    NodeKind::Scalar(Scalar {
+                        value: String::new(),
+                        style: ScalarStyle::Plain,
+                    }),
+                    TextRange::empty(key_end),
+                    None,
+                    Some(frame.node),
+                );
+                self.push_entry(frame.node, key, null);
+            }
+            self.finish_container(frame.node, end);
+        }
+        self.yaml
+    }
+
+    /// Returns false to stop reading.
+    fn on_event(&mut self, event: Event<'_>, range: TextRange) -> bool {
+        if self.skipped_depth > 0 {
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => self.skipped_depth += 1,
+                Event::MappingEnd | Event::SequenceEnd => self.skipped_depth -= 1,
+                _ => {}
+            }
+            return true;
+        }
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {}
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    // js-yaml's `load`, which the framework uses, refuses a stream of documents.
+                    self.yaml.errors.push(YamlError {
+                        kind: YamlErrorKind::Syntax,
+                        message: "expected a single document in the stream, but found more"
+                            .to_string(),
+                        range: syntax_error_range(self.text, range.start),
+                    });
+                    return false;
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    SaphyrStyle::Plain => ScalarStyle::Plain,
+                    SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    SaphyrStyle::Literal => ScalarStyle::Literal,
+                    SaphyrStyle::Folded => ScalarStyle::Folded,
+                };
+                let range = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    self.block_scalar_range(range)
+                } else {
+                    range
+                };
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let parent = self.stack.last().map(|f| f.node);
+                let id = self.push_node(
+                    NodeKind::Scalar(Scalar {
+                        value: value.into_owned(),
+                        style,
+                    }),
+                    range,
+                    tag,
+                    parent,
+                );
+                self.register_anchor(anchor, id);
+                self.attach(id);
+            }
+            Event::Alias(anchor) => {
+                let target = self.anchors.get(&anchor).copied();
+                let parent = self.stack.last().map(|f| f.node);
+                let id = self.push_node(NodeKind::Alias { target }, range, None, parent);
+                self.attach(id);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_mapping = matches!(event, Event::MappingStart(..));
+                let (Event::MappingStart(anchor, tag) | Event::SequenceStart(anchor, tag)) = event
+                else {
+                    return true;
+                };
+                if self.stack.len() >= MAX_DEPTH {
+                    self.yaml.errors.push(YamlError {
+                        kind: YamlErrorKind::Syntax,
+                        message: format!("nesting deeper than {MAX_DEPTH} levels is not supported"),
+                        range: syntax_error_range(self.text, range.start),
+                    });
+                    self.skipped_depth = 1;
+                    return true;
+                }
+                // A flow collection starts with its bracket; saphyr's span then covers just it.
+                let flow = self
+                    .text
+                    .get(range.start..range.end)
+                    .is_some_and(|s| s.starts_with('{') || s.starts_with('['));
+                let kind = if is_mapping {
+                    NodeKind::Mapping {
+                        entries: Vec::new(),
+                        flow,
+                    }
+                } else {
+                    NodeKind::Sequence {
+                        items: Vec::new(),
+                        flow,
+                    }
+                };
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let parent = self.stack.last().map(|f| f.node);
+                let id = self.push_node(kind, range, tag, parent);
+                self.register_anchor(anchor, id);
+                self.attach(id);
+                self.stack.push(Frame {
+                    node: id,
+                    pending_key: None,
+                    keys: HashMap::new(),
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    let flow = match &self.yaml.nodes[frame.node].kind {
+                        NodeKind::Mapping { flow, .. } | NodeKind::Sequence { flow, .. } => *flow,
+                        _ => false,
+                    };
+                    let end = if flow {
+                        range.end
+                    } else {
+                        self.yaml.nodes[frame.node].range.end
+                    };
+                    self.finish_container(frame.node, end);
+                }
+            }
+        }
+        true
+    }
+
+    /// Block scalars: saphyr's span starts at the content and runs into the blank lines after
+    /// it. Start at the indicator (`|`, `>`) and stop at the last non-blank character instead.
+    fn block_scalar_range(&self, range: TextRange) -> TextRange {
+        let bytes = self.text.as_bytes();
+        let mut end = range.end.min(bytes.len());
+        while end > range.start && bytes[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        let mut start = range.start;
+        if let Some(before) = self.text.get(..range.start) {
+            if let Some(indicator) = before.rfind(['|', '>']) {
+                start = indicator;
+            }
+        }
+        TextRange::new(start, end.max(start))
+    }
+
+    fn push_node(
+        &mut self,
+        kind: NodeKind,
+        range: TextRange,
+        tag: Option<String>,
+        parent: Option<NodeId>,
+    ) -> NodeId {
+        self.yaml.nodes.push(Node {
+            kind,
+            range,
+            tag,
+            parent,
+        });
+        self.yaml.nodes.len() - 1
+    }
+
+    fn register_anchor(&mut self, anchor: usize, id: NodeId) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, id);
+        }
+    }
+
+    /// A finished container ends where its last child ends (block) or at its bracket (flow).
+    fn finish_container(&mut self, id: NodeId, end: usize) {
+        let last_child_end = match &self.yaml.nodes[id].kind {
+            NodeKind::Mapping { entries, .. } => entries.last().map(|e| {
+                self.yaml.nodes[e.value]
+                    .range
+                    .end
+                    .max(self.yaml.nodes[e.key].range.end)
+            }),
+            NodeKind::Sequence { items, .. } => items.last().map(|i| self.yaml.nodes[*i].range.end),
+            _ => None,
+        };
+        let node = &mut self.yaml.nodes[id];
+        let mut new_end = node.range.end.max(end);
+        if let Some(child_end) = last_child_end {
+            new_end = new_end.max(child_end);
+        }
+        node.range.end = new_end;
+        if let Some(parent) = node.parent {
+            let parent_node = &mut self.yaml.nodes[parent];
+            parent_node.range.end = parent_node.range.end.max(new_end);
+        }
+    }
+
+    /// Puts a finished node into its parent: an item, a key, or a key's value.
+    fn attach(&mut self, id: NodeId) {
+        let Some(frame) = self.stack.last_mut() else {
+            if self.yaml.root.is_none() {
+                self.yaml.root = Some(id);
+            }
+            return;
+        };
+        let parent = frame.node;
+        match &mut self.yaml.nodes[parent].kind {
+            NodeKind::Sequence { items, .. } => items.push(id),
+            NodeKind::Mapping { .. } => match frame.pending_key.take() {
+                None => frame.pending_key = Some(id),
+                Some(key) => {
+                    self.check_duplicate(key);
+                    self.push_entry(parent, key, id);
+                }
+            },
+            _ => {}
+        }
+    }
+
+    fn push_entry(&mut self, map: NodeId, key: NodeId, value: NodeId) {
+        if let NodeKind::Mapping { entries, .. } = &mut self.yaml.nodes[map].kind {
+            entries.push(Entry { key, value });
+        }
+        let end = self.yaml.nodes[value].range.end;
+        let node = &mut self.yaml.nodes[map];
+        node.range.end = node.range.end.max(end);
+    }
+
+    fn check_duplicate(&mut self, key: NodeId) {
+        let node = &self.yaml.nodes[key];
+        let NodeKind::Scalar(scalar) = &node.kind else {
+            return;
+        };
+        // The merge key may repeat; js-yaml merges each one.
+        if scalar.value == "<<" && scalar.style == ScalarStyle::Plain {
+            return;
+        }
+        let text = scalar.value.clone();
+        let range = node.range;
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        if let Some(first) = frame.keys.get(&text) {
+            self.yaml.errors.push(YamlError {
+                kind: YamlErrorKind::DuplicateKey { first: *first },
+                message: format!("duplicate key `{text}`"),
+                range,
+            });
+        } else {
+            frame.keys.insert(text, range);
+        }
+    }
+}
+
+/// saphyr says "while parsing a block mapping, did not find expected key": libyaml's words, well
+/// known and searchable, so they are kept.
+fn syntax_message(info: &str) -> String {
+    if info.contains("recursion limit exceeded") {
+        // saphyr's own limit for flow collections; say it in the same words as ours.
+        return format!("nesting deeper than {MAX_DEPTH} levels is not supported");
+    }
+    info.trim().to_string()
+}
+
+/// A syntax error points at one character (or the end of the text).
+fn syntax_error_range(text: &str, at: usize) -> TextRange {
+    let at = crate::span::floor_char_boundary(text, at);
+    let end = text[at..]
+        .chars()
+        .next()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .map_or(at, |c| at + c.len_utf8());
+    TextRange::new(at, end)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+use super::*;
+
+fn value_text<'a>(text: &'a str, yaml: &Yaml, id: NodeId) -> &'a str {
+    &text[yaml.range(id).as_range()]
+}
+
+#[test]
+fn keeps_byte_ranges_for_non_ascii_text() {
+    let text = "a: \"é😀\"\nb: !Ref x\n";
+    let yaml = Yaml::parse(text);
+    assert!(yaml.errors().is_empty());
+    let root = yaml.root().unwrap();
+    let a = yaml.get_value(root, "a").unwrap();
+    assert_eq!(value_text(text, &yaml, a), "\"é😀\"");
+    assert_eq!(yaml.str(a), Some("é😀"));
+    let b = yaml.get_value(root, "b").unwrap();
+    assert_eq!(value_text(text, &yaml, b), "!Ref x");
+    assert_eq!(yaml.node(b).tag.as_deref(), Some("!Ref"));
+}
+
+#[test]
+fn reports_duplicate_keys_with_the_first_one() {
+    let text = "a: 1\nb: 2\na: 3\n";
+    let yaml = Yaml::parse(text);
+    let [error] = yaml.errors() else {
+        panic!("{:?}", yaml.errors())
+    };
+    assert_eq!(error.range, TextRange::new(10, 11));
+    assert_eq!(
+        error.kind,
+        YamlErrorKind::DuplicateKey {
+            first: TextRange::new(0, 1)
+        }
+    );
+}
+
+#[test]
+fn aliases_and_merge_keys_are_followed_by_reference() {
+    let text = "base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\nalias: *b\n";
+    let yaml = Yaml::parse(text);
+    assert!(yaml.errors().is_empty(), "{:?}", yaml.errors());
+    let root = yaml.root().unwrap();
+    let used = yaml.get_value(root, "use").unwrap();
+    assert_eq!(yaml.str(yaml.get_value(used, "x").unwrap()), Some("1"));
+    assert_eq!(yaml.str(yaml.get_value(used, "y").unwrap()), Some("3"));
+    let keys: Vec<_> = yaml
+        .entries(used)
+        .iter()
+        .map(|e| yaml.str(e.key).unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["y", "x"]);
+    let alias = yaml.get_value(root, "alias").unwrap();
+    assert!(yaml.is_alias(alias));
+    assert_eq!(
+        yaml.str(yaml.path(root, &["alias", "x"]).unwrap()),
+        Some("1")
+    );
+}
+
+#[test]
+fn alias_bomb_stays_small() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..12 {
+        let prev = level - 1;
+        text.push_str(&format!(
+            "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+        ));
+    }
+    let yaml = Yaml::parse(&text);
+    assert!(yaml.errors().is_empty());
+    assert!(yaml.len() < 200, "{} nodes", yaml.len());
+}
+
+#[test]
+fn syntax_errors_keep_the_partial_tree() {
+    let text = "service: x\nprovider:\n  name: aws\n  bad: \"unclosed\n";
+    let yaml = Yaml::parse(text);
+    assert_eq!(yaml.errors().len(), 1);
+    assert_eq!(yaml.errors()[0].kind, YamlErrorKind::Syntax);
+    let root = yaml.root().unwrap();
+    assert_eq!(
+        yaml.str(yaml.path(root, &["provider", "name"]).unwrap()),
+        Some("aws")
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing() {
+    let text = "[".repeat(100_000) + &"]".repeat(100_000);
+    let yaml = Yaml::parse(&text);
+    assert!(yaml.errors().iter().any(|e| e.message.contains("nesting")));
+    let block: String = (0..3000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    let yaml = Yaml::parse(&block);
+    assert!(!yaml.errors().is_empty());
+}
+
+#[test]
+fn several_documents_are_an_error() {
+    let yaml = Yaml::parse("a: 1\n---\nb: 2\n");
+    assert_eq!(yaml.errors().len(), 1);
+    assert!(yaml.errors()[0].message.contains("single document"));
+    assert!(Yaml::parse("---\na: 1\n").errors().is_empty());
+}
+
+#[test]
+fn node_ranges_cover_block_collections() {
+    let text = "f:\n  - a: 1\n    b: [1, 2]\n  - x\nnext: 1\n";
+    let yaml = Yaml::parse(text);
+    let root = yaml.root().unwrap();
+    let f = yaml.get_value(root, "f").unwrap();
+    assert_eq!(value_text(text, &yaml, f), "- a: 1\n    b: [1, 2]\n  - x");
+    let node = yaml.node_at(text.find("2]").unwrap()).unwrap();
+    assert_eq!(yaml.str(node), Some("2"));
+}
