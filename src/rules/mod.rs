@@ -11,6 +11,7 @@ use crate::yaml::Yaml;
 
 mod authorizers;
 mod document;
+pub(crate) mod edits;
 mod events;
 mod functions;
 mod logs;

@@ -1,6 +1,6 @@
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
+use crate::rules::edits::entry_lines;
 use crate::rules::{declare_rule, Context};
-use crate::span::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -84,7 +84,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .with_related(yaml.range(route.node), "the route");
         // Removing the line is safe only when the entry is written here (not merged from an
         // anchor) in block style, where it occupies whole lines.
-        if let Some(removal) = block_entry_lines(ctx, authorizer.key, authorizer.value) {
+        if let Some(removal) = entry_lines(ctx, authorizer.key, authorizer.value) {
             diagnostic = diagnostic.with_fix(Fix::unsafe_(
                 "remove the authorizer",
                 vec![Edit::delete(removal)],
@@ -97,22 +97,4 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
-}
-
-/// The whole lines a block-style `key: value` entry occupies, when nothing else shares them.
-fn block_entry_lines(ctx: &Context, key: usize, value: usize) -> Option<TextRange> {
-    let text = ctx.text;
-    let key_range = ctx.yaml.range(key);
-    let value_range = ctx.yaml.range(value);
-    let line_start = text[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
-    if !text[line_start..key_range.start].trim().is_empty() {
-        return None;
-    }
-    let end = value_range.end.max(key_range.end);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-    let rest = text[end..line_end].trim();
-    if !(rest.is_empty() || rest.starts_with('#')) {
-        return None;
-    }
-    Some(TextRange::new(line_start, line_end))
 }

@@ -1,0 +1,117 @@
+//! Small helpers the rules share for reading values and building fixes that keep the user's
+//! formatting (quotes, comments, indentation).
+
+use crate::diagnostics::Edit;
+use crate::rules::Context;
+use crate::span::TextRange;
+use crate::variables;
+use crate::yaml::{NodeId, ScalarStyle};
+
+/// The string value of a scalar when it is known: a scalar (string, number or boolean after the
+/// framework's coercion) that holds no Serverless variable.
+pub fn known_str<'a>(ctx: &'a Context, node: NodeId) -> Option<&'a str> {
+    let scalar = ctx.yaml.scalar(node)?;
+    if ctx.yaml.is_null(node) || variables::has_variable(&scalar.value) {
+        return None;
+    }
+    Some(scalar.value.as_str())
+}
+
+/// Replaces a scalar's value, keeping its quoting style where the new value allows it. Returns
+/// `None` for block scalars and aliases, which a one-line replacement would break.
+pub fn replace_scalar(ctx: &Context, node: NodeId, new_value: &str) -> Option<Edit> {
+    if ctx.yaml.is_alias(node) {
+        return None;
+    }
+    let scalar = ctx.yaml.scalar(node)?;
+    let range = value_range_without_tag(ctx, node);
+    let text = match scalar.style {
+        ScalarStyle::SingleQuoted => format!("'{}'", new_value.replace('\'', "''")),
+        ScalarStyle::DoubleQuoted => {
+            serde_json::to_string(new_value).unwrap_or_else(|_| format!("\"{new_value}\""))
+        }
+        ScalarStyle::Plain => plain_or_quoted(new_value),
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    Some(Edit::replace(range, text))
+}
+
+/// A scalar's range without a leading tag (`!Ref x` → `x`).
+fn value_range_without_tag(ctx: &Context, node: NodeId) -> TextRange {
+    let n = ctx.yaml.node(node);
+    let range = n.range;
+    if let Some(tag) = &n.tag {
+        let text = &ctx.text[range.as_range()];
+        if text.starts_with('!') {
+            let after_tag = text.find(char::is_whitespace).unwrap_or(0);
+            let rest = &text[after_tag..];
+            let skip = after_tag + (rest.len() - rest.trim_start().len());
+            let _ = tag;
+            return TextRange::new(range.start + skip, range.end);
+        }
+    }
+    range
+}
+
+/// `value` as a plain scalar when YAML reads it back as the same string, quoted otherwise.
+pub fn plain_or_quoted(value: &str) -> String {
+    let needs_quotes = value.is_empty()
+        || value.starts_with([
+            '!', '&', '*', '{', '}', '[', ']', ',', '#', '|', '>', '@', '`', '"', '\'', '%', '-',
+            '?', ':', ' ',
+        ])
+        || value.ends_with([' ', ':'])
+        || value.contains(": ")
+        || value.contains(" #")
+        || value.contains(['\n', '\t'])
+        || crate::yaml::resolve_plain(value) != crate::yaml::ScalarValue::Str;
+    if needs_quotes {
+        format!("'{}'", value.replace('\'', "''"))
+    } else {
+        value.to_string()
+    }
+}
+
+/// The whole lines a block-style `key: value` entry occupies, line break included, when nothing
+/// else shares them (only a trailing comment may). `None` for flow style, for entries merged in
+/// from an anchor elsewhere, or for an entry sharing its line with a `- ` item marker.
+pub fn entry_lines(ctx: &Context, key: NodeId, value: NodeId) -> Option<TextRange> {
+    let text = ctx.text;
+    let key_range = ctx.yaml.range(key);
+    let value_range = ctx.yaml.range(value);
+    let line_start = text[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..key_range.start].trim().is_empty() {
+        return None;
+    }
+    let end = value_range.end.max(key_range.end);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    let rest = text[end..line_end].trim();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return None;
+    }
+    Some(TextRange::new(line_start, line_end))
+}
+
+/// The indentation (spaces) of the line holding `offset`.
+pub fn indentation_at(text: &str, offset: usize) -> &str {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let width = line.len() - line.trim_start_matches(' ').len();
+    &line[..width]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_or_quoted;
+
+    #[test]
+    fn quotes_only_when_yaml_would_misread() {
+        assert_eq!(plain_or_quoted("$connect"), "$connect");
+        assert_eq!(plain_or_quoted("INFO"), "INFO");
+        assert_eq!(plain_or_quoted("true"), "'true'");
+        assert_eq!(plain_or_quoted("123"), "'123'");
+        assert_eq!(plain_or_quoted("a: b"), "'a: b'");
+        assert_eq!(plain_or_quoted("it's"), "it's");
+        assert_eq!(plain_or_quoted("*x"), "'*x'");
+    }
+}
