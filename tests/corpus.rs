@@ -1,0 +1,79 @@
+//! The real-world corpus in `../shared/corpus/real`: every file lints without a panic, the
+//! diagnostics per file are kept as a snapshot (so any change in behaviour on real files is
+//! reviewed on purpose), and the syntax verdicts match js-yaml, the framework's YAML loader.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use common::*;
+use ws_lint::config::Settings;
+
+fn corpus_dir() -> PathBuf {
+    repo_root().join("../shared/corpus/real")
+}
+
+/// Files js-yaml refuses (see the corpus README).
+const REFUSED_BY_JS_YAML: [&str; 3] = ["050.yml", "078.yml", "091.yml"];
+
+fn concise(text: &str, name: &str) -> (String, Vec<&'static str>) {
+    let analysis = ws_lint::analyze(text, name, &Settings::default());
+    let mut out = String::new();
+    let mut codes = Vec::new();
+    for d in &analysis.diagnostics {
+        let at = analysis.line_index.line_col(text, d.range.start);
+        out.push_str(&format!(
+            "{}:{} {}[{}] {}\n",
+            at.line, at.column, d.severity, d.code, d.message
+        ));
+        codes.push(d.code);
+    }
+    (out, codes)
+}
+
+#[test]
+fn corpus_is_linted_and_matches_its_snapshots() {
+    let files = files_in(&corpus_dir(), &["yml", "yaml"]);
+    assert!(files.len() >= 140, "corpus not found at {}", corpus_dir().display());
+    let mut verdict_failures = Vec::new();
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut outputs = Vec::new();
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let text = read(path);
+        let (output, codes) = concise(&text, &name);
+        for code in &codes {
+            *counts.entry(code).or_default() += 1;
+        }
+        let refused = codes.iter().any(|c| *c == "WS001" || *c == "WS002");
+        if refused != REFUSED_BY_JS_YAML.contains(&name.as_str()) {
+            verdict_failures.push(format!("{name}: refused={refused}\n{output}"));
+        }
+        outputs.push((name, output));
+    }
+    assert!(
+        verdict_failures.is_empty(),
+        "syntax verdicts differ from js-yaml:\n{}",
+        verdict_failures.join("\n")
+    );
+    let summary: String = counts
+        .iter()
+        .map(|(code, count)| format!("{code} {count}\n"))
+        .collect();
+    insta::with_settings!({snapshot_path => "snapshots/corpus", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("counts", summary);
+        for (name, output) in outputs {
+            insta::assert_snapshot!(name, output);
+        }
+    });
+}
+
+#[test]
+fn files_with_tabs_that_js_yaml_accepts_parse() {
+    for name in ["061.yml", "135.yml"] {
+        let text = read(&corpus_dir().join(name));
+        let (output, codes) = concise(&text, name);
+        assert!(!codes.contains(&"WS001"), "{name}:\n{output}");
+    }
+}
