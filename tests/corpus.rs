@@ -35,7 +35,11 @@ fn concise(text: &str, name: &str) -> (String, Vec<&'static str>) {
 #[test]
 fn corpus_is_linted_and_matches_its_snapshots() {
     let files = files_in(&corpus_dir(), &["yml", "yaml"]);
-    assert!(files.len() >= 140, "corpus not found at {}", corpus_dir().display());
+    assert!(
+        files.len() >= 140,
+        "corpus not found at {}",
+        corpus_dir().display()
+    );
     let mut verdict_failures = Vec::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut outputs = Vec::new();

@@ -12,7 +12,7 @@
 mod char_offsets;
 mod scalar;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
@@ -224,8 +224,15 @@ impl Yaml {
     /// `<<` that it does not override, in YAML's precedence order. Merged entries keep the
     /// positions of their definition.
     pub fn entries(&self, id: NodeId) -> Vec<Entry> {
+        let Some(own) = self.own_entries(id) else {
+            return Vec::new();
+        };
+        // The common case: no merge key, the entries are the mapping's own.
+        if !own.iter().any(|e| self.is_merge_key(e.key)) {
+            return own.to_vec();
+        }
         let mut out = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         self.collect_entries(id, &mut out, &mut seen, 0);
         out
     }
@@ -234,7 +241,7 @@ impl Yaml {
         &'a self,
         id: NodeId,
         out: &mut Vec<Entry>,
-        seen: &mut Vec<&'a str>,
+        seen: &mut HashSet<&'a str>,
         depth: usize,
     ) {
         if depth > MAX_ALIAS_HOPS {
@@ -245,16 +252,14 @@ impl Yaml {
         };
         let mut merges = Vec::new();
         for entry in own {
-            let key = self.key_text(entry.key);
             if self.is_merge_key(entry.key) {
                 merges.push(entry.value);
                 continue;
             }
-            if let Some(key) = key {
-                if seen.contains(&key) {
+            if let Some(key) = self.key_text(entry.key) {
+                if !seen.insert(key) {
                     continue;
                 }
-                seen.push(key);
             }
             out.push(*entry);
         }
@@ -377,6 +382,17 @@ impl<'t> Builder<'t> {
 
     fn run(mut self) -> Yaml {
         let text = self.text;
+        if let Some((at, ch)) = first_non_printable(text) {
+            // js-yaml refuses these before it parses anything; say so in its words.
+            self.yaml.errors.push(YamlError {
+                kind: YamlErrorKind::Syntax,
+                message: format!(
+                    "the stream contains non-printable characters (U+{:04X})",
+                    ch as u32
+                ),
+                range: syntax_error_range(text, at),
+            });
+        }
         let mut parser = Parser::new_from_str(text);
         loop {
             let Some(event) = parser.next_event() else {
@@ -668,6 +684,14 @@ fn syntax_message(info: &str) -> String {
         return format!("nesting deeper than {MAX_DEPTH} levels is not supported");
     }
     info.trim().to_string()
+}
+
+/// The first character js-yaml refuses to read (C0 and C1 controls other than tab and line
+/// breaks, DEL, U+FFFE, U+FFFF).
+fn first_non_printable(text: &str) -> Option<(usize, char)> {
+    text.char_indices().find(|&(_, c)| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+    })
 }
 
 /// A syntax error points at one character (or the end of the text).
