@@ -12,6 +12,8 @@ pub mod render;
 pub mod rules;
 pub mod span;
 mod suppression;
+#[doc(hidden)]
+pub mod synthetic;
 pub mod variables;
 pub mod yaml;
 

@@ -394,10 +394,7 @@ impl<'t> Builder<'t> {
             });
         }
         let mut parser = Parser::new_from_str(text);
-        loop {
-            let Some(event) = parser.next_event() else {
-                break;
-            };
+        while let Some(event) = parser.next_event() {
             match event {
                 Ok((event, span)) => {
                     let range = self.range(&span);
