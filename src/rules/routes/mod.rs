@@ -95,10 +95,49 @@ pub(crate) fn routes<'a>(ctx: &'a Context) -> Vec<RouteUse<'a>> {
 /// that is missing or of the wrong type (the shape rules report those; it may yet become any
 /// route once fixed).
 pub(crate) fn has_unknown_route(ctx: &Context) -> bool {
-    ctx.service.events.iter().any(|e| {
+    let unknown_event = ctx.service.events.iter().any(|e| {
         e.route
             .as_ref()
             .is_none_or(|r| !r.known || coerced_key(ctx.yaml, r.node, &r.key).is_none())
+    });
+    unknown_event || has_included_functions_or_events(ctx)
+}
+
+/// True when functions or events come from variables (`- ${file(functions/ws.yml)}`,
+/// `events: ${file(...)}`): they may hold websocket events this file does not show.
+fn has_included_functions_or_events(ctx: &Context) -> bool {
+    let yaml = ctx.yaml;
+    let is_variable = |node: NodeId| {
+        yaml.scalar(node)
+            .is_some_and(|s| crate::variables::has_variable(&s.value))
+    };
+    let Some(functions) = ctx
+        .service
+        .root
+        .and_then(|r| yaml.get_value(r, "functions"))
+    else {
+        return false;
+    };
+    if is_variable(functions) {
+        return true;
+    }
+    let lists = yaml.items(functions).unwrap_or_default();
+    if lists.iter().any(|&item| is_variable(item)) {
+        return true;
+    }
+    ctx.service.functions.iter().any(|function| {
+        if is_variable(function.node) {
+            return true;
+        }
+        let Some(events) = yaml.get_value(function.node, "events") else {
+            return false;
+        };
+        is_variable(events)
+            || yaml
+                .items(events)
+                .unwrap_or_default()
+                .iter()
+                .any(|&item| is_variable(item))
     })
 }
 

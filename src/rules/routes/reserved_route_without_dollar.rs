@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostics::{Diagnostic, Fix, Severity};
-use crate::rules::routes::{routes, scalar_edit, RESERVED};
+use crate::rules::routes::{has_unknown_route, routes, scalar_edit, RESERVED};
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -20,7 +20,8 @@ declare_rule! {
     /// The fix adds the `$`. It changes what the route does, so it is applied only with
     /// `--unsafe-fixes`: an action really named `connect` is possible. The rule says nothing
     /// when the service also has the predefined route (`$connect` beside `connect`), where the
-    /// custom route is most likely meant.
+    /// custom route is most likely meant, nor when some route is a variable or comes from an
+    /// included file (it may be that `$connect`).
     ///
     /// ## Example
     /// ```yaml
@@ -67,6 +68,8 @@ declare_rule! {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     let all = routes(ctx);
+    // Where some route is unknown, it may be the `$connect` that makes `connect` deliberate.
+    let unknown = has_unknown_route(ctx);
     let mut seen = HashSet::new();
     for route in &all {
         let key = route.key.as_str();
@@ -78,7 +81,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         // `$connect` and `connect` side by side: the custom route is deliberate.
-        if all.iter().any(|r| r.key == reserved) {
+        if unknown || all.iter().any(|r| r.key == reserved) {
             continue;
         }
         if !seen.insert(yaml.resolve(route.node)) {

@@ -73,8 +73,9 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
+    let all = routes(ctx);
     let mut seen = HashSet::new();
-    for route in routes(ctx) {
+    for route in &all {
         let key = route.key.as_str();
         if !key.starts_with('$') || RESERVED.contains(&key) {
             continue;
@@ -100,14 +101,21 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         match suggestion {
             Some(reserved) => {
                 let title = format!("replace `{key}` with `{reserved}`");
+                // Renaming onto a route the service already has makes a duplicate (WS103).
+                let taken = all.iter().any(|r| r.key == reserved);
+                if taken {
+                    diagnostic = diagnostic.with_help(format!(
+                        "the service already has a `{reserved}` route: merge the two events into one"
+                    ));
+                }
                 if let Some(edit) = scalar_edit(ctx, route.node, reserved) {
-                    let fix = if case_variant.is_some() {
+                    let fix = if case_variant.is_some() && !taken {
                         Fix::safe(title, vec![edit])
                     } else {
                         Fix::unsafe_(title, vec![edit])
                     };
                     diagnostic = diagnostic.with_fix(fix);
-                } else {
+                } else if !taken {
                     diagnostic = diagnostic.with_help(format!("did you mean `{reserved}`?"));
                 }
             }
