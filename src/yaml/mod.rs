@@ -468,10 +468,12 @@ impl<'t> Builder<'t> {
                     SaphyrStyle::Literal => ScalarStyle::Literal,
                     SaphyrStyle::Folded => ScalarStyle::Folded,
                 };
-                let range = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    self.block_scalar_range(range)
-                } else {
-                    range
+                let range = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_range(range),
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        self.quoted_scalar_range(range, style)
+                    }
+                    ScalarStyle::Plain => range,
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let parent = self.stack.last().map(|f| f.node);
@@ -551,6 +553,31 @@ impl<'t> Builder<'t> {
             }
         }
         true
+    }
+
+    /// Quoted scalars: saphyr's span runs on over the spaces and comment after the closing
+    /// quote. Stop at the closing quote instead (found by scanning from the opening one).
+    fn quoted_scalar_range(&self, range: TextRange, style: ScalarStyle) -> TextRange {
+        let quote = if style == ScalarStyle::SingleQuoted {
+            b'\''
+        } else {
+            b'"'
+        };
+        let bytes = self.text.as_bytes();
+        let end = range.end.min(bytes.len());
+        let Some(open) = (range.start..end).find(|&i| bytes[i] == quote) else {
+            return range;
+        };
+        let mut i = open + 1;
+        while i < end {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return TextRange::new(range.start, i + 1),
+                _ => i += 1,
+            }
+        }
+        range
     }
 
     /// Block scalars: saphyr's span starts at the content and runs into the blank lines after

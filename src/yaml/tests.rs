@@ -114,3 +114,17 @@ fn node_ranges_cover_block_collections() {
     let node = yaml.node_at(text.find("2]").unwrap()).unwrap();
     assert_eq!(yaml.str(node), Some("2"));
 }
+
+#[test]
+fn quoted_scalar_ranges_stop_at_the_closing_quote() {
+    let text = "a: \"x \\\" y\" # note\nb: 'it''s'   # c\nc: {d: \"e\" }\n";
+    let yaml = Yaml::parse(text);
+    assert!(yaml.errors().is_empty());
+    let root = yaml.root().unwrap();
+    let a = yaml.get_value(root, "a").unwrap();
+    assert_eq!(value_text(text, &yaml, a), "\"x \\\" y\"");
+    let b = yaml.get_value(root, "b").unwrap();
+    assert_eq!(value_text(text, &yaml, b), "'it''s'");
+    let d = yaml.path(root, &["c", "d"]).unwrap();
+    assert_eq!(value_text(text, &yaml, d), "\"e\"");
+}
