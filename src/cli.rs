@@ -269,8 +269,9 @@ fn check(args: CheckArgs) -> i32 {
                 source: Source::Stdin,
             });
         } else if path.is_dir() {
+            let before = problems.len();
             let found = discover(path, &config_mode, &configs, &mut problems);
-            if found.is_empty() {
+            if found.is_empty() && problems.len() == before {
                 eprintln!(
                     "ws-lint: warning: no serverless.yml, serverless.yaml or serverless.json under {}",
                     path.display()
@@ -452,7 +453,7 @@ fn check(args: CheckArgs) -> i32 {
                 out.push_str(&statistics(&reports));
             }
             if !args.quiet {
-                out.push_str(&summary_line(&reports, fixed));
+                out.push_str(&summary_line(&reports, fixed, exit_code == 2));
             }
             out
         }
@@ -498,7 +499,9 @@ fn check(args: CheckArgs) -> i32 {
     exit_code
 }
 
-fn summary_line(reports: &[FileReport], fixed: usize) -> String {
+/// The last lines of the human format. `incomplete`: some input could not be linted (its
+/// reason is on stderr), so "all checks passed" would be a lie.
+fn summary_line(reports: &[FileReport], fixed: usize, incomplete: bool) -> String {
     let summary = Summary::of(reports);
     let files = plural(summary.files, "file", "files");
     let mut line = String::new();
@@ -509,7 +512,13 @@ fn summary_line(reports: &[FileReport], fixed: usize) -> String {
         ));
     }
     if summary.total() == 0 {
-        line.push_str(&format!("All checks passed ({files} linted).\n"));
+        if incomplete {
+            line.push_str(&format!(
+                "No problems in what was linted ({files} linted), but not everything could be (see above).\n"
+            ));
+        } else {
+            line.push_str(&format!("All checks passed ({files} linted).\n"));
+        }
         return line;
     }
     let mut parts = Vec::new();
@@ -582,15 +591,18 @@ fn load_config(path: &Path) -> Result<Config, String> {
     Config::parse(&text, &path.display().to_string()).map_err(|e: ConfigError| e.to_string())
 }
 
+/// A `ws-lint.toml`: the folder it is in, and its settings or why they could not be read.
+type FoundConfig = (PathBuf, Result<Config, String>);
+
 /// `ws-lint.toml` per folder, found once.
 #[derive(Default)]
 struct ConfigCache {
-    by_dir: Mutex<HashMap<PathBuf, Option<(PathBuf, Result<Config, String>)>>>,
+    by_dir: Mutex<HashMap<PathBuf, Option<FoundConfig>>>,
 }
 
 impl ConfigCache {
     /// The nearest `ws-lint.toml` walking up from `dir`, stopping at a folder holding `.git`.
-    fn find(&self, dir: &Path) -> Option<(PathBuf, Result<Config, String>)> {
+    fn find(&self, dir: &Path) -> Option<FoundConfig> {
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         if let Some(found) = lock(&self.by_dir).get(&dir) {
             return found.clone();

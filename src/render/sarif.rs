@@ -133,19 +133,33 @@ fn rule(rule: &Rule) -> Value {
 }
 
 /// "What it does" and "Why is this bad?" of a rule's documentation, without the headings and
-/// examples.
+/// examples, and with the source's hard line breaks inside paragraphs undone (viewers show
+/// this as plain text).
 fn full_description(documentation: &str) -> String {
     let mut parts = Vec::new();
-    for section in documentation.split("## ").skip(1) {
+    for section in documentation.split("\n## ") {
+        let section = section.trim_start_matches("## ");
         let (heading, body) = section.split_once('\n').unwrap_or((section, ""));
         if matches!(heading.trim(), "What it does" | "Why is this bad?") {
-            parts.push(body.trim().to_string());
+            parts.extend(body.trim().split("\n\n").map(unwrap_paragraph));
         }
     }
     if parts.is_empty() {
         documentation.trim().to_string()
     } else {
         parts.join("\n\n")
+    }
+}
+
+fn unwrap_paragraph(paragraph: &str) -> String {
+    let structured = paragraph.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("```") || line.starts_with("- ") || line.starts_with("* ")
+    });
+    if structured {
+        paragraph.trim().to_string()
+    } else {
+        paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
