@@ -1071,3 +1071,41 @@ fn colour_follows_color_and_no_color() {
         &["--color", "always", "--format", "concise"]
     )));
 }
+
+/// `--color auto` on a real terminal (a pseudo-terminal from util-linux `script`): colour,
+/// unless `NO_COLOR` is set.
+#[cfg(unix)]
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let dir = project();
+    write(dir.path(), "serverless.yml", with_ws201());
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("SKIPPED: colour_on_a_terminal_unless_no_color: no `script` to make a terminal");
+        return;
+    }
+    let binary = env!("CARGO_BIN_EXE_ws-lint").replace('\'', r"'\''");
+    let on_terminal = |no_color: Option<&str>| {
+        let mut command = Command::new("script");
+        command
+            .current_dir(dir.path())
+            .args(["-qec", &format!("'{binary}' serverless.yml"), "/dev/null"])
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null());
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        let output = command.output().expect("script runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let plain = on_terminal(Some("1"));
+    assert!(plain.contains("WS201"), "{plain}");
+    assert!(!plain.contains('\u{1b}'), "{plain}");
+    let coloured = on_terminal(None);
+    assert!(coloured.contains("\u{1b}["), "{coloured}");
+    // An empty NO_COLOR does not count (no-color.org).
+    assert!(on_terminal(Some("")).contains("\u{1b}["));
+}
