@@ -154,6 +154,12 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("read")
 }
 
+/// Says loudly that a test did not run. Written to the process's stderr directly: the test
+/// harness captures `eprintln!` and would show it only on failure.
+fn skipped(test: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "\nSKIPPED: {test}: {why}\n");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Formats
 
@@ -303,7 +309,7 @@ fn sarif_passes_the_sarif_multitool_validator() {
         if std::env::var("WS_LINT_REQUIRE_TOOLS").as_deref() == Ok("1") {
             panic!("{message} (WS_LINT_REQUIRE_TOOLS=1)");
         }
-        eprintln!("SKIPPED: sarif_passes_the_sarif_multitool_validator: {message}");
+        skipped("sarif_passes_the_sarif_multitool_validator", &message);
         return;
     }
     let dir = project();
@@ -1084,7 +1090,10 @@ fn colour_on_a_terminal_unless_no_color() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_script {
-        eprintln!("SKIPPED: colour_on_a_terminal_unless_no_color: no `script` to make a terminal");
+        skipped(
+            "colour_on_a_terminal_unless_no_color",
+            "no `script` to make a terminal",
+        );
         return;
     }
     let binary = env!("CARGO_BIN_EXE_ws-lint").replace('\'', r"'\''");
