@@ -111,7 +111,7 @@ struct CheckArgs {
     /// Apply unsafe fixes too (with --fix or --diff).
     #[arg(long)]
     unsafe_fixes: bool,
-    /// Print what --fix would change, write nothing.
+    /// Print what --fix would change, write nothing (exit code 1 when there is something to fix).
     #[arg(long)]
     diff: bool,
     /// Use this configuration file instead of searching for ws-lint.toml.
@@ -240,13 +240,7 @@ fn check(args: CheckArgs) -> i32 {
         ConfigMode::Isolated
     } else if let Some(path) = &args.config {
         match load_config(path) {
-            Ok(config) => {
-                let base = path
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| PathBuf::from("."));
-                ConfigMode::Fixed(Box::new(config), base)
-            }
+            Ok(config) => ConfigMode::Fixed(Box::new(config), dir_of(path)),
             Err(message) => {
                 eprintln!("ws-lint: {message}");
                 return 2;
@@ -263,6 +257,7 @@ fn check(args: CheckArgs) -> i32 {
         args.paths.clone()
     };
     let mut inputs = Vec::new();
+    let mut problems = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
             let display = args
@@ -274,13 +269,15 @@ fn check(args: CheckArgs) -> i32 {
                 source: Source::Stdin,
             });
         } else if path.is_dir() {
-            match discover(path, &config_mode, &configs) {
-                Ok(found) => inputs.extend(found),
-                Err(message) => {
-                    eprintln!("ws-lint: {message}");
-                    exit_code = 2;
-                }
+            let before = problems.len();
+            let found = discover(path, &config_mode, &configs, &mut problems);
+            if found.is_empty() && problems.len() == before {
+                eprintln!(
+                    "ws-lint: warning: no serverless.yml, serverless.yaml or serverless.json under {}",
+                    path.display()
+                );
             }
+            inputs.extend(found);
         } else if path.exists() {
             inputs.push(Input {
                 display: path.display().to_string(),
@@ -291,6 +288,7 @@ fn check(args: CheckArgs) -> i32 {
             exit_code = 2;
         }
     }
+    dedup_inputs(&mut inputs);
 
     let stdin_text = if inputs.iter().any(|i| matches!(i.source, Source::Stdin)) {
         let mut text = Vec::new();
@@ -305,7 +303,7 @@ fn check(args: CheckArgs) -> i32 {
         None
     };
 
-    let errors = Mutex::new(Vec::<String>::new());
+    let errors = Mutex::new(problems);
     let diffs = Mutex::new(Vec::<(usize, String)>::new());
     let fixed_count = Mutex::new(0usize);
     let mut reports: Vec<(usize, FileReport)> = inputs
@@ -341,16 +339,10 @@ fn check(args: CheckArgs) -> i32 {
                     let base = args
                         .stdin_filename
                         .as_ref()
-                        .map(PathBuf::from)
-                        .and_then(|p| p.parent().map(Path::to_path_buf))
-                        .unwrap_or_else(|| PathBuf::from("."));
+                        .map_or_else(|| PathBuf::from("."), |name| dir_of(Path::new(name)));
                     settings_for(&base, &config_mode, &configs)
                 }
-                Source::File(path) => settings_for(
-                    path.parent().unwrap_or(Path::new(".")),
-                    &config_mode,
-                    &configs,
-                ),
+                Source::File(path) => settings_for(&dir_of(path), &config_mode, &configs),
             };
             let mut settings = match settings {
                 Ok(settings) => settings,
@@ -411,7 +403,10 @@ fn check(args: CheckArgs) -> i32 {
     reports.sort_by_key(|(order, _)| *order);
     let reports: Vec<FileReport> = reports.into_iter().map(|(_, r)| r).collect();
 
-    let errors = errors.into_inner().unwrap_or_default();
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    // The same bad configuration is met by every file under it: say it once.
+    errors.sort();
+    errors.dedup();
     if !errors.is_empty() {
         exit_code = 2;
         for error in &errors {
@@ -420,36 +415,55 @@ fn check(args: CheckArgs) -> i32 {
     }
 
     if args.diff {
-        let mut diffs = diffs.into_inner().unwrap_or_default();
+        let mut diffs = diffs.into_inner().unwrap_or_else(|e| e.into_inner());
         diffs.sort_by_key(|(order, _)| *order);
+        let pending = !diffs.is_empty();
         let text: String = diffs.into_iter().map(|(_, d)| d).collect();
         print_stdout(&text);
         if !args.quiet {
             let count = *lock(&fixed_count);
             eprintln!("{count} fix(es) would be applied");
         }
+        // Like `--fail-on` for diagnostics: 1 tells CI that `--fix` has work to do.
+        if exit_code == 0 && pending {
+            exit_code = 1;
+        }
         return exit_code;
     }
 
+    // With --fix on stdin the fixed text went to stdout; diagnostics then go to stderr.
+    let to_stderr = args.fix && inputs.iter().any(|i| matches!(i.source, Source::Stdin));
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
+                && if to_stderr {
+                    std::io::stderr().is_terminal()
+                } else {
+                    std::io::stdout().is_terminal()
+                }
         }
     };
-    // With --fix on stdin the fixed text went to stdout; diagnostics then go to stderr.
-    let to_stderr = args.fix && inputs.iter().any(|i| matches!(i.source, Source::Stdin));
+    let fixed = *lock(&fixed_count);
     let output = match args.format {
         Format::Human => {
             let mut out = render::human(&reports, HumanOptions { color });
+            if args.statistics {
+                out.push_str(&statistics(&reports));
+            }
             if !args.quiet {
-                out.push_str(&summary_line(&reports, *lock(&fixed_count)));
+                out.push_str(&summary_line(&reports, fixed, exit_code == 2));
             }
             out
         }
-        Format::Concise => render::concise(&reports),
+        Format::Concise => {
+            let mut out = render::concise(&reports);
+            if args.statistics {
+                out.push_str(&statistics(&reports));
+            }
+            out
+        }
         Format::Json => render::json(&reports),
         Format::Sarif => render::sarif(&reports),
         Format::Github => render::github(&reports),
@@ -461,13 +475,10 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         print_stdout(&output);
     }
-    if args.statistics {
-        let stats = statistics(&reports);
-        if to_stderr {
-            eprint!("{stats}");
-        } else {
-            print_stdout(&stats);
-        }
+    // Machine-readable formats keep stdout parseable: the statistics go to stderr.
+    let machine = !matches!(args.format, Format::Human | Format::Concise);
+    if args.statistics && machine {
+        eprint!("{}", statistics(&reports));
     }
 
     let threshold = match args.fail_on {
@@ -488,46 +499,61 @@ fn check(args: CheckArgs) -> i32 {
     exit_code
 }
 
-fn summary_line(reports: &[FileReport], fixed: usize) -> String {
+/// The last lines of the human format. `incomplete`: some input could not be linted (its
+/// reason is on stderr), so "all checks passed" would be a lie.
+fn summary_line(reports: &[FileReport], fixed: usize, incomplete: bool) -> String {
     let summary = Summary::of(reports);
-    let files = match summary.files {
-        1 => "1 file".to_string(),
-        n => format!("{n} files"),
-    };
-    let mut line = if summary.total() == 0 {
-        format!("All checks passed ({files} linted).\n")
-    } else {
-        let mut parts = Vec::new();
-        for (count, word) in [
-            (summary.error, "error"),
-            (summary.warning, "warning"),
-            (summary.info, "info"),
-            (summary.hint, "hint"),
-        ] {
-            if count > 0 {
-                let plural = if count == 1 || word == "info" {
-                    ""
-                } else {
-                    "s"
-                };
-                parts.push(format!("{count} {word}{plural}"));
-            }
-        }
-        let fixable = reports
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .filter(|d| d.fix.as_ref().is_some_and(|f| f.safe))
-            .count();
-        let mut line = format!("Found {} in {files}.\n", parts.join(", "));
-        if fixable > 0 {
-            line.push_str(&format!("{fixable} can be fixed with `ws-lint --fix`.\n"));
-        }
-        line
-    };
+    let files = plural(summary.files, "file", "files");
+    let mut line = String::new();
     if fixed > 0 {
-        line = format!("Fixed {fixed} problem(s).\n{line}");
+        line.push_str(&format!(
+            "Fixed {}.\n",
+            plural(fixed, "problem", "problems")
+        ));
+    }
+    if summary.total() == 0 {
+        if incomplete {
+            line.push_str(&format!(
+                "No problems in what was linted ({files} linted), but not everything could be (see above).\n"
+            ));
+        } else {
+            line.push_str(&format!("All checks passed ({files} linted).\n"));
+        }
+        return line;
+    }
+    let mut parts = Vec::new();
+    for (count, one, many) in [
+        (summary.error, "error", "errors"),
+        (summary.warning, "warning", "warnings"),
+        (summary.info, "info", "info"),
+        (summary.hint, "hint", "hints"),
+    ] {
+        if count > 0 {
+            parts.push(plural(count, one, many));
+        }
+    }
+    // The number of files is what was linted, not where the problems are: say so.
+    line.push_str(&format!("Found {} ({files} linted).\n", parts.join(", ")));
+    let fixes = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter_map(|d| d.fix.as_ref());
+    let (safe, unsafe_): (Vec<_>, Vec<_>) = fixes.partition(|f| f.safe);
+    match (safe.len(), unsafe_.len()) {
+        (0, 0) => {}
+        (safe, 0) => line.push_str(&format!("{safe} can be fixed with `ws-lint --fix`.\n")),
+        (0, more) => line.push_str(&format!(
+            "{more} can be fixed with `ws-lint --fix --unsafe-fixes` (check the result).\n"
+        )),
+        (safe, more) => line.push_str(&format!(
+            "{safe} can be fixed with `ws-lint --fix`, {more} more with `--unsafe-fixes`.\n"
+        )),
     }
     line
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 fn statistics(reports: &[FileReport]) -> String {
@@ -565,15 +591,18 @@ fn load_config(path: &Path) -> Result<Config, String> {
     Config::parse(&text, &path.display().to_string()).map_err(|e: ConfigError| e.to_string())
 }
 
+/// A `ws-lint.toml`: the folder it is in, and its settings or why they could not be read.
+type FoundConfig = (PathBuf, Result<Config, String>);
+
 /// `ws-lint.toml` per folder, found once.
 #[derive(Default)]
 struct ConfigCache {
-    by_dir: Mutex<HashMap<PathBuf, Option<(PathBuf, Result<Config, String>)>>>,
+    by_dir: Mutex<HashMap<PathBuf, Option<FoundConfig>>>,
 }
 
 impl ConfigCache {
     /// The nearest `ws-lint.toml` walking up from `dir`, stopping at a folder holding `.git`.
-    fn find(&self, dir: &Path) -> Option<(PathBuf, Result<Config, String>)> {
+    fn find(&self, dir: &Path) -> Option<FoundConfig> {
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         if let Some(found) = lock(&self.by_dir).get(&dir) {
             return found.clone();
@@ -609,21 +638,57 @@ fn settings_for(dir: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<Se
     }
 }
 
+/// The folder a file is in; `.` for a bare file name (whose `parent()` is the empty path, from
+/// which configuration discovery could not walk up).
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Drops a file named twice (`ws-lint a/serverless.yml a`, or `-` twice): linting it twice
+/// would report everything twice, and with `--fix` two writers would race.
+fn dedup_inputs(inputs: &mut Vec<Input>) {
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|input| {
+        let key = match &input.source {
+            Source::Stdin => None,
+            Source::File(path) => Some(path.canonicalize().unwrap_or_else(|_| path.clone())),
+        };
+        seen.insert(key)
+    });
+}
+
 /// Serverless configuration files under a folder, honouring `.gitignore`, skipping
 /// `node_modules` and `.serverless`, and the `[files] exclude` globs of the configuration.
-fn discover(root: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<Vec<Input>, String> {
+/// Problems (an unreadable folder, a bad configuration) go to `problems`; the rest of the
+/// folder is still searched.
+fn discover(
+    root: &Path,
+    mode: &ConfigMode,
+    cache: &ConfigCache,
+    problems: &mut Vec<String>,
+) -> Vec<Input> {
     let mut found = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .filter_entry(|entry| {
             let name = entry.file_name();
-            !(entry.file_type().is_some_and(|t| t.is_dir())
+            !(entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
                 && (name == "node_modules" || name == ".serverless" || name == ".git"))
         })
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| format!("{}: {e}", root.display()))?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(format!("{}: {e}", root.display()));
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -632,8 +697,13 @@ fn discover(root: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<Vec<I
             continue;
         }
         let path = entry.path().to_path_buf();
-        if is_excluded(&path, mode, cache)? {
-            continue;
+        match is_excluded(&path, mode, cache) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(message) => {
+                problems.push(message);
+                continue;
+            }
         }
         let display = path
             .strip_prefix("./")
@@ -646,15 +716,17 @@ fn discover(root: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<Vec<I
         });
     }
     found.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(found)
+    found
 }
 
+/// Whether `[files] exclude` of the file's configuration matches the file or one of the folders
+/// it is in, relative to the configuration file's folder. `*` stays within one path segment,
+/// `**` crosses them.
 fn is_excluded(path: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<bool, String> {
-    let dir = path.parent().unwrap_or(Path::new("."));
     let (base, exclude) = match mode {
         ConfigMode::Isolated => return Ok(false),
         ConfigMode::Fixed(config, base) => (base.clone(), config.exclude.clone()),
-        ConfigMode::Discover => match cache.find(dir) {
+        ConfigMode::Discover => match cache.find(&dir_of(path)) {
             None => return Ok(false),
             Some((base, Ok(config))) => (base, config.exclude),
             Some((_, Err(message))) => return Err(message),
@@ -665,20 +737,33 @@ fn is_excluded(path: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<bo
     }
     let mut builder = globset::GlobSetBuilder::new();
     for glob in &exclude {
-        if let Ok(glob) = globset::Glob::new(glob) {
+        let glob = glob.strip_prefix("./").unwrap_or(glob);
+        if let Ok(glob) = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+        {
             builder.add(glob);
         }
     }
     let set = builder.build().map_err(|e| e.to_string())?;
     let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let base = base.canonicalize().unwrap_or(base);
-    let relative = absolute.strip_prefix(&base).unwrap_or(&absolute);
-    Ok(set.is_match(relative))
+    let Ok(relative) = absolute.strip_prefix(&base) else {
+        // Outside the configuration's folder: its globs do not reach it.
+        return Ok(false);
+    };
+    Ok(relative
+        .ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .any(|p| set.is_match(p)))
 }
 
 /// Writes `text` to `path` through a temporary file in the same folder and a rename, keeping
-/// the file's permissions. Refuses when the file changed on disk since it was read.
+/// the file's permissions (not its owner, nor hard links to it). Refuses when the file changed
+/// on disk since it was read.
 fn write_atomically(path: &Path, read: &[u8], text: &str) -> std::io::Result<()> {
+    // Through a symbolic link, replace the file it points to, not the link.
+    let path = &path.canonicalize()?;
     let now = std::fs::read(path)?;
     if now != read {
         return Err(std::io::Error::other(
