@@ -39,9 +39,9 @@ pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
     let line_index = LineIndex::new(text);
     let mut yaml = Yaml::parse(text);
     if format == FileFormat::Json {
-        if let Some(error) = json_syntax_error(text, &line_index) {
-            yaml.push_error(error);
-        }
+        // JSON.parse has the last word on what parses: its error replaces the YAML parser's,
+        // and a file it accepts has no syntax error whatever the YAML parser thought.
+        yaml.replace_syntax_errors(json_syntax_error(text, &line_index));
     }
     let service = Service::lower(&yaml);
     let parsed = !yaml
@@ -119,7 +119,7 @@ fn json_syntax_error(text: &str, index: &LineIndex) -> Option<YamlError> {
         .map_or(at, |c| at + c.len_utf8());
     Some(YamlError {
         kind: YamlErrorKind::Syntax,
-        message: format!("{message} (serverless.json is read as JSON)"),
+        message,
         range: TextRange::new(at, end),
     })
 }

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 if [ -f "$here/tools/package.json" ]; then
   if command -v npm >/dev/null 2>&1; then
-    npm install --prefix "$here/tools" --no-audit --no-fund --loglevel=error
+    npm ci --prefix "$here/tools" --no-audit --no-fund --loglevel=error
   else
     echo "setup-tools: npm not found; Node-based tests will not run" >&2
   fi

@@ -85,18 +85,24 @@ pub fn sarif(files: &[FileReport]) -> String {
             results.push(Value::Object(result));
         }
     }
+    let mut driver = json!({
+        "name": "ws-lint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    // The crate has no public home yet; SARIF's informationUri is optional, so leave it out
+    // rather than point at a made-up address.
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if !repository.is_empty() {
+        driver["informationUri"] = json!(repository);
+    }
     let document = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {
-                "driver": {
-                    "name": "ws-lint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules,
-                }
+                "driver": driver
             },
             "columnKind": "unicodeCodePoints",
             "results": results,

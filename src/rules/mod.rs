@@ -160,44 +160,6 @@ pub fn suggest<'c>(value: &str, candidates: impl IntoIterator<Item = &'c str>) -
     best.filter(|(score, _)| *score >= 0.8).map(|(_, c)| c)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_and_names_are_unique_and_well_formed() {
-        let rules = all();
-        let name_re = regex::Regex::new(r"^[a-z]+(-[a-z]+)*$").unwrap();
-        let code_re = regex::Regex::new(r"^WS[0-9]{3}$").unwrap();
-        for (i, rule) in rules.iter().enumerate() {
-            assert!(code_re.is_match(rule.code), "{rule:?}");
-            assert!(name_re.is_match(rule.name), "{rule:?}");
-            for other in &rules[i + 1..] {
-                assert_ne!(rule.code, other.code);
-                assert_ne!(rule.name, other.name);
-            }
-            let doc = rule.documentation();
-            assert!(doc.contains("## What it does"), "{rule:?} has no doc");
-            assert!(doc.contains("## Why is this bad?"), "{rule:?} has no why");
-        }
-    }
-
-    #[test]
-    fn finds_rules_by_code_or_name() {
-        assert_eq!(find("ws001").map(|r| r.name), Some("yaml-syntax"));
-        assert_eq!(find("duplicate-key").map(|r| r.code), Some("WS002"));
-        assert!(find("WS999").is_none());
-    }
-
-    #[test]
-    fn suggests_only_close_candidates() {
-        let candidates = ["$connect", "$disconnect", "$default"];
-        assert_eq!(suggest("$conect", candidates), Some("$connect"));
-        assert_eq!(suggest("$Connect", candidates), Some("$connect"));
-        assert_eq!(suggest("$getauthorized", candidates), None);
-    }
-}
-
 /// `docs/rules.md`: the catalog generated from the rules' own documentation.
 pub fn markdown() -> String {
     let mut out = String::from(
@@ -234,4 +196,42 @@ pub fn markdown() -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let rules = all();
+        let name_re = regex::Regex::new(r"^[a-z]+(-[a-z]+)*$").unwrap();
+        let code_re = regex::Regex::new(r"^WS[0-9]{3}$").unwrap();
+        for (i, rule) in rules.iter().enumerate() {
+            assert!(code_re.is_match(rule.code), "{rule:?}");
+            assert!(name_re.is_match(rule.name), "{rule:?}");
+            for other in &rules[i + 1..] {
+                assert_ne!(rule.code, other.code);
+                assert_ne!(rule.name, other.name);
+            }
+            let doc = rule.documentation();
+            assert!(doc.contains("## What it does"), "{rule:?} has no doc");
+            assert!(doc.contains("## Why is this bad?"), "{rule:?} has no why");
+        }
+    }
+
+    #[test]
+    fn finds_rules_by_code_or_name() {
+        assert_eq!(find("ws001").map(|r| r.name), Some("yaml-syntax"));
+        assert_eq!(find("duplicate-key").map(|r| r.code), Some("WS002"));
+        assert!(find("WS999").is_none());
+    }
+
+    #[test]
+    fn suggests_only_close_candidates() {
+        let candidates = ["$connect", "$disconnect", "$default"];
+        assert_eq!(suggest("$conect", candidates), Some("$connect"));
+        assert_eq!(suggest("$Connect", candidates), Some("$connect"));
+        assert_eq!(suggest("$getauthorized", candidates), None);
+    }
 }

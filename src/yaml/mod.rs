@@ -111,11 +111,11 @@ impl Yaml {
         Builder::new(text).run()
     }
 
-    /// Adds an error found by another reader of the same text (JSON for `serverless.json`).
-    pub fn push_error(&mut self, error: YamlError) {
-        if !self.errors.iter().any(|e| e.kind == YamlErrorKind::Syntax) {
-            self.errors.push(error);
-        }
+    /// Replaces the syntax errors with another reader's verdict on the same text (JSON for
+    /// `serverless.json`); duplicate-key errors stay.
+    pub fn replace_syntax_errors(&mut self, error: Option<YamlError>) {
+        self.errors.retain(|e| e.kind != YamlErrorKind::Syntax);
+        self.errors.extend(error);
     }
 
     pub fn root(&self) -> Option<NodeId> {

@@ -43,10 +43,14 @@ declare_rule! {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for error in ctx.yaml.errors() {
         if error.kind == YamlErrorKind::Syntax {
+            let language = match ctx.format {
+                crate::model::FileFormat::Yaml => "YAML",
+                crate::model::FileFormat::Json => "JSON",
+            };
             out.push(Diagnostic::new(
                 &RULE,
                 error.range,
-                format!("invalid YAML: {}", error.message),
+                format!("invalid {language}: {}", error.message),
             ));
         }
     }
