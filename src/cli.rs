@@ -12,14 +12,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::config::{parse_rule_list, Config, ConfigError, Settings};
-use crate::diagnostics::{apply_fixes, Severity};
+use crate::diagnostics::Severity;
 use crate::render::{self, FileReport, HumanOptions, Summary};
 use crate::rules;
 
 /// The file names a folder is searched for.
 pub const CONFIG_FILE_NAMES: [&str; 3] = ["serverless.yml", "serverless.yaml", "serverless.json"];
-/// Fix rounds before giving up on a file whose fixes keep producing new fixes.
-const MAX_FIX_ROUNDS: usize = 10;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -357,19 +355,14 @@ fn check(args: CheckArgs) -> i32 {
             settings.ignore.extend(overrides.1.iter().copied());
 
             let original = text;
-            let mut analysis = crate::analyze(&original, &input.display, &settings);
-            let mut current = original.clone();
-            if args.fix || args.diff {
-                for _ in 0..MAX_FIX_ROUNDS {
-                    let outcome = apply_fixes(&current, &analysis.diagnostics, args.unsafe_fixes);
-                    if outcome.applied == 0 || outcome.text == current {
-                        break;
-                    }
-                    *lock(&fixed_count) += outcome.applied;
-                    current = outcome.text;
-                    analysis = crate::analyze(&current, &input.display, &settings);
-                }
-            }
+            let (current, analysis) = if args.fix || args.diff {
+                let fixed = crate::fix(&original, &input.display, &settings, args.unsafe_fixes);
+                *lock(&fixed_count) += fixed.applied;
+                (fixed.text, fixed.analysis)
+            } else {
+                let analysis = crate::analyze(&original, &input.display, &settings);
+                (original.clone(), analysis)
+            };
             if current != original {
                 if args.diff {
                     push(

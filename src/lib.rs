@@ -82,6 +82,42 @@ pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
     }
 }
 
+/// Fix rounds before giving up on a text whose fixes keep producing new fixes.
+const MAX_FIX_ROUNDS: usize = 10;
+
+/// The result of [`fix`]: the fixed text and its analysis.
+#[derive(Debug)]
+pub struct Fixed {
+    pub text: String,
+    /// Fixes applied over all rounds.
+    pub applied: usize,
+    /// The analysis of the fixed text (what is left).
+    pub analysis: Analysis,
+}
+
+/// Applies fixes (the safe ones, or all with `include_unsafe`) round after round, re-linting in
+/// between, until none applies. Overlapping fixes wait for the next round, so they never
+/// corrupt each other. What `--fix` and the editor's "fix all" do.
+pub fn fix(text: &str, path: &str, settings: &Settings, include_unsafe: bool) -> Fixed {
+    let mut analysis = analyze(text, path, settings);
+    let mut current = text.to_string();
+    let mut applied = 0;
+    for _ in 0..MAX_FIX_ROUNDS {
+        let outcome = diagnostics::apply_fixes(&current, &analysis.diagnostics, include_unsafe);
+        if outcome.applied == 0 || outcome.text == current {
+            break;
+        }
+        applied += outcome.applied;
+        current = outcome.text;
+        analysis = analyze(&current, path, settings);
+    }
+    Fixed {
+        text: current,
+        applied,
+        analysis,
+    }
+}
+
 /// Output order: by position, then code, then message; exact repeats removed.
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {

@@ -81,3 +81,43 @@ fn files_with_tabs_that_js_yaml_accepts_parse() {
         assert!(!codes.contains(&"WS001"), "{name}:\n{output}");
     }
 }
+
+/// `--fix` over every corpus file: the fixed text still parses, every safe fix went in (no
+/// diagnostic with a safe fix is left), and no error appears that was not there before.
+#[test]
+fn fixing_the_corpus_removes_what_was_fixed_and_adds_no_error() {
+    let settings = Settings::default();
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for path in files_in(&corpus_dir(), &["yml", "yaml"]) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let text = read(&path);
+        let before = ws_lint::analyze(&text, &name, &settings);
+        let fixed = ws_lint::fix(&text, &name, &settings, false);
+        total += fixed.applied;
+        let errors_before: Vec<(&str, &str)> = before
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == ws_lint::diagnostics::Severity::Error)
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        for d in &fixed.analysis.diagnostics {
+            if d.fix.as_ref().is_some_and(|f| f.safe) {
+                failures.push(format!(
+                    "{name}: safe fix left after --fix: {} {}",
+                    d.code, d.message
+                ));
+            }
+            if d.severity == ws_lint::diagnostics::Severity::Error
+                && !errors_before.contains(&(d.code, d.message.as_str()))
+            {
+                failures.push(format!(
+                    "{name}: new error after --fix: {} {}",
+                    d.code, d.message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("{total} safe fixes applied over the corpus");
+}
