@@ -455,10 +455,12 @@ impl<'t> Builder<'t> {
                     SaphyrStyle::Literal => ScalarStyle::Literal,
                     SaphyrStyle::Folded => ScalarStyle::Folded,
                 };
-                let range = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    self.block_scalar_range(range)
-                } else {
-                    range
+                let range = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_range(range),
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        self.quoted_scalar_range(range, style)
+                    }
+                    ScalarStyle::Plain => range,
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let parent = self.stack.last().map(|f| f.node);
@@ -529,7 +531,7 @@ impl<'t> Builder<'t> {
                         _ => false,
                     };
                     let end = if flow {
-                        range.end
+                        self.flow_end(range)
                     } else {
                         self.yaml.nodes[frame.node].range.end
                     };
@@ -538,6 +540,44 @@ impl<'t> Builder<'t> {
             }
         }
         true
+    }
+
+    /// Quoted scalars: saphyr's span runs on over the spaces and comment after the closing
+    /// quote. Stop right after that quote.
+    fn quoted_scalar_range(&self, range: TextRange, style: ScalarStyle) -> TextRange {
+        let quote = if style == ScalarStyle::DoubleQuoted {
+            b'"'
+        } else {
+            b'\''
+        };
+        let bytes = self.text.as_bytes();
+        let end = range.end.min(bytes.len());
+        let Some(open) = bytes[range.start.min(end)..end]
+            .iter()
+            .position(|b| *b == quote)
+            .map(|i| range.start + i)
+        else {
+            return range;
+        };
+        let mut i = open + 1;
+        while i < end {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return TextRange::new(range.start, i + 1),
+                _ => i += 1,
+            }
+        }
+        range
+    }
+
+    /// The end of a flow collection: right after its closing bracket, which the end event's
+    /// span starts at (the span itself may run on over a trailing comment).
+    fn flow_end(&self, range: TextRange) -> usize {
+        match self.text.as_bytes().get(range.start) {
+            Some(b']' | b'}') => range.start + 1,
+            _ => range.end,
+        }
     }
 
     /// Block scalars: saphyr's span starts at the content and runs into the blank lines after

@@ -114,3 +114,23 @@ fn node_ranges_cover_block_collections() {
     let node = yaml.node_at(text.find("2]").unwrap()).unwrap();
     assert_eq!(yaml.str(node), Some("2"));
 }
+
+#[test]
+fn quoted_scalars_and_flow_collections_end_at_their_closing_character() {
+    let text = "a: \"x\\\"y\"   # c\nb: 'it''s'  # c\nc: [] # c\nd: {k: v}  # c\ne:\n  - \"z\" # c\n  - [1, 2]\nf: 'multi\n  line' # c\n";
+    let yaml = Yaml::parse(text);
+    assert!(yaml.errors().is_empty(), "{:?}", yaml.errors());
+    let root = yaml.root().unwrap();
+    let at = |path: &[&str]| value_text(text, &yaml, yaml.path(root, path).unwrap());
+    assert_eq!(at(&["a"]), "\"x\\\"y\"");
+    assert_eq!(at(&["b"]), "'it''s'");
+    assert_eq!(at(&["c"]), "[]");
+    assert_eq!(at(&["d"]), "{k: v}");
+    assert_eq!(at(&["f"]), "'multi\n  line'");
+    let e = yaml
+        .items(yaml.path(root, &["e"]).unwrap())
+        .unwrap()
+        .to_vec();
+    assert_eq!(value_text(text, &yaml, e[0]), "\"z\"");
+    assert_eq!(value_text(text, &yaml, e[1]), "[1, 2]");
+}
