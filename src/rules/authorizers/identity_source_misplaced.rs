@@ -3,6 +3,7 @@ use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::model::{Authorizer, AuthorizerForm, WebsocketEvent};
 use crate::rules::edits::{entry_lines, indentation_at};
 use crate::rules::{declare_rule, Context};
+use crate::span::TextRange;
 use crate::variables;
 use crate::yaml::{Entry, NodeId, NodeKind, ScalarStyle};
 
@@ -150,15 +151,7 @@ fn convert(
         return None;
     }
     let removal = entry_lines(ctx, misplaced.key, misplaced.value)?;
-    let items = item_texts(ctx, misplaced.value)?;
-    // Comments inside the moved entry would be lost.
-    let mut moved = text.get(removal.as_range())?.to_string();
-    for item in &items {
-        moved = moved.replacen(item, "", 1);
-    }
-    if moved.contains('#') {
-        return None;
-    }
+    let moved = moved_list(ctx, misplaced, removal)?;
     let key_indent = indentation_at(text, yaml.range(authorizer.key).start);
     let event_key_start = yaml.range(event.key).start;
     let event_key_column =
@@ -201,7 +194,7 @@ fn convert(
                 "{key_indent}{key_text}:\n{inner}{field}: {}{comment}\n",
                 &text[value_range.as_range()]
             );
-            new_text.push_str(&identity_block(&inner, &unit, &items));
+            new_text.push_str(&identity_block(&inner, &unit, &moved));
             Some(vec![Edit::replace(lines, new_text), Edit::delete(removal)])
         }
         AuthorizerForm::Object {
@@ -230,50 +223,103 @@ fn convert(
                 .checked_sub(key_indent.len())
                 .filter(|w| *w > 0)?;
             let unit = " ".repeat(unit_width);
-            let insert = format!("{lead}{}", identity_block(inner, &unit, &items));
+            let insert = format!("{lead}{}", identity_block(inner, &unit, &moved));
             Some(vec![Edit::insert(at, insert), Edit::delete(removal)])
         }
         _ => None,
     }
 }
 
+/// The list being moved: its items' source text, and the comments that travel with them.
+struct Moved<'a> {
+    /// After `identitySource:` (or after its value, when that is on one line).
+    key_comment: Option<&'a str>,
+    /// Each item, with the comment at the end of its line (block lists only).
+    items: Vec<(&'a str, Option<&'a str>)>,
+}
+
 /// `identitySource:` and its items, one per line, at `indent`.
-fn identity_block(indent: &str, unit: &str, items: &[&str]) -> String {
-    if items.is_empty() {
-        return format!("{indent}identitySource: []\n");
+fn identity_block(indent: &str, unit: &str, moved: &Moved) -> String {
+    let comment = |c: Option<&str>| c.map_or(String::new(), |c| format!(" {c}"));
+    if moved.items.is_empty() {
+        return format!("{indent}identitySource: []{}\n", comment(moved.key_comment));
     }
-    let mut out = format!("{indent}identitySource:\n");
-    for item in items {
-        out.push_str(&format!("{indent}{unit}- {item}\n"));
+    let mut out = format!("{indent}identitySource:{}\n", comment(moved.key_comment));
+    for (item, item_comment) in &moved.items {
+        out.push_str(&format!(
+            "{indent}{unit}- {item}{}\n",
+            comment(*item_comment)
+        ));
     }
     out
 }
 
-/// The source text of each identity source: the items of a list, or a single scalar. `None`
-/// when one is not a one-line scalar written in place.
-fn item_texts<'a>(ctx: &'a Context, value: NodeId) -> Option<Vec<&'a str>> {
+/// Reads the misplaced entry for moving. `None` when an item is not a one-line scalar written
+/// in place, or when a comment would be lost (a comment line inside the list).
+fn moved_list<'a>(ctx: &'a Context, entry: Entry, removal: TextRange) -> Option<Moved<'a>> {
     let yaml = ctx.yaml;
-    if yaml.is_alias(value) {
+    let text = ctx.text;
+    if yaml.is_alias(entry.value) {
         return None;
     }
-    let nodes: Vec<NodeId> = match yaml.items(value) {
+    let block_list = matches!(
+        yaml.node(entry.value).kind,
+        NodeKind::Sequence { flow: false, .. }
+    );
+    let nodes: Vec<NodeId> = match yaml.items(entry.value) {
         Some(items) => items.to_vec(),
-        None if yaml.is_null(value) => return None,
-        None => vec![value],
+        None if yaml.is_null(entry.value) => return None,
+        None => vec![entry.value],
     };
-    nodes
-        .into_iter()
-        .map(|node| {
-            let scalar = yaml.scalar(node)?;
-            if yaml.is_alias(node)
-                || matches!(scalar.style, ScalarStyle::Literal | ScalarStyle::Folded)
-            {
-                return None;
-            }
-            let source = ctx.text.get(yaml.range(node).as_range())?;
-            (!source.contains('\n') && !source.is_empty()).then_some(source)
-        })
-        .collect()
+    let mut items = Vec::new();
+    for node in nodes {
+        let scalar = yaml.scalar(node)?;
+        if yaml.is_alias(node) || matches!(scalar.style, ScalarStyle::Literal | ScalarStyle::Folded)
+        {
+            return None;
+        }
+        let range = yaml.range(node);
+        let source = text.get(range.as_range())?;
+        if source.contains('\n') || source.is_empty() {
+            return None;
+        }
+        let comment = if block_list {
+            trailing_comment(text, range.end)
+        } else {
+            None
+        };
+        items.push((source, comment));
+    }
+    let key_comment = if block_list {
+        let key_end = yaml.range(entry.key).end;
+        let rest = text[key_end..].trim_start_matches([' ', '\t']);
+        rest.strip_prefix(':')
+            .and_then(|_| trailing_comment(text, key_end + text[key_end..].find(':')? + 1))
+    } else {
+        trailing_comment(text, yaml.range(entry.value).end)
+    };
+    // Anything else with a `#` is a comment line we would drop.
+    let mut rest = text.get(removal.as_range())?.to_string();
+    for (item, comment) in &items {
+        rest = rest.replacen(item, "", 1);
+        if let Some(comment) = comment {
+            rest = rest.replacen(comment, "", 1);
+        }
+    }
+    if let Some(comment) = key_comment {
+        rest = rest.replacen(comment, "", 1);
+    }
+    if rest.contains('#') {
+        return None;
+    }
+    Some(Moved { key_comment, items })
+}
+
+/// The comment at the end of the line, when only spaces separate it from `at`.
+fn trailing_comment(text: &str, at: usize) -> Option<&str> {
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let rest = text[at..line_end].trim();
+    rest.starts_with('#').then_some(rest)
 }
 
 fn is_block_mapping(ctx: &Context, node: NodeId) -> bool {

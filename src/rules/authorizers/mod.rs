@@ -616,6 +616,13 @@ mod tests {
             "            # clients send it here\n            - route.request.querystring.token\n",
         );
         assert!(lint(&commented, "WS208")[0].fix.is_none());
+        // Comments at the end of the moved lines travel with them.
+        let trailing = text
+            .replace("identitySource:\n", "identitySource: # where clients put it\n")
+            .replace("querystring.token\n", "querystring.token # the JWT\n");
+        assert!(fixed(&trailing, "WS208", true).ends_with(
+            "            name: auth # the authorizer\n            identitySource: # where clients put it\n              - route.request.querystring.token # the JWT\n"
+        ));
         // Flow style and anchors are left alone.
         let flow = object.replace(
             "        authorizer:\n            name: auth\n",
