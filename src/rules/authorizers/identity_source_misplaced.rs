@@ -1,6 +1,6 @@
 use super::{is_local_entry, plain_string, DEFAULT_IDENTITY_SOURCE};
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
-use crate::model::{Authorizer, AuthorizerForm, WebsocketEvent};
+use crate::model::{Authorizer, AuthorizerForm, FileFormat, WebsocketEvent};
 use crate::rules::edits::{entry_lines, indentation_at};
 use crate::rules::{declare_rule, Context};
 use crate::span::TextRange;
@@ -137,7 +137,9 @@ fn convert(
 ) -> Option<Vec<Edit>> {
     let yaml = ctx.yaml;
     let text = ctx.text;
-    if !is_block_mapping(ctx, event.value)
+    // The rewrite is YAML block style.
+    if ctx.format != FileFormat::Yaml
+        || !is_block_mapping(ctx, event.value)
         || !is_local_entry(yaml, event.value, misplaced)
         || !is_local_entry(
             yaml,

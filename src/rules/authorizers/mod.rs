@@ -618,7 +618,10 @@ mod tests {
         assert!(lint(&commented, "WS208")[0].fix.is_none());
         // Comments at the end of the moved lines travel with them.
         let trailing = text
-            .replace("identitySource:\n", "identitySource: # where clients put it\n")
+            .replace(
+                "identitySource:\n",
+                "identitySource: # where clients put it\n",
+            )
             .replace("querystring.token\n", "querystring.token # the JWT\n");
         assert!(fixed(&trailing, "WS208", true).ends_with(
             "            name: auth # the authorizer\n            identitySource: # where clients put it\n              - route.request.querystring.token # the JWT\n"

@@ -1,6 +1,6 @@
 use super::{is_local_entry, known_string, name_from_arn, string_arn};
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
-use crate::model::AuthorizerForm;
+use crate::model::{AuthorizerForm, FileFormat};
 use crate::rules::edits::entry_lines;
 use crate::rules::{declare_rule, Context};
 
@@ -87,7 +87,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if is_local_entry(yaml, authorizer.value, *name) {
+        // Removing a line of JSON may leave a dangling comma.
+        if ctx.format == FileFormat::Yaml && is_local_entry(yaml, authorizer.value, *name) {
             if let Some(lines) = entry_lines(ctx, name.key, name.value) {
                 diagnostic = diagnostic.with_fix(Fix::safe(
                     "remove `name`, which has no effect",
