@@ -10,7 +10,8 @@ use crate::yaml::{Entry, NodeId, NodeKind, ScalarStyle};
 declare_rule! {
     /// ## What it does
     /// Reports `identitySource` written beside `authorizer` in the websocket event, instead of
-    /// inside an authorizer object.
+    /// inside an authorizer object (and in an event that has no authorizer at all). This rule,
+    /// not WS003 (unknown-key), reports that key there.
     ///
     /// ## Why is this bad?
     /// The framework reads identity sources only from the object form of `authorizer`
