@@ -67,8 +67,14 @@ pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
         }
         let start = diagnostics.len();
         check(&ctx, &mut diagnostics);
+        // A rule may raise single findings above its default (WS205: `$LATEST` is an error);
+        // a severity the user configured applies to all of them.
+        let configured =
+            settings.levels.contains_key(rule.code) || Some(severity) != rule.default_severity;
         for diagnostic in &mut diagnostics[start..] {
-            diagnostic.severity = severity;
+            if configured {
+                diagnostic.severity = severity;
+            }
         }
     }
     let mut diagnostics =

@@ -76,6 +76,14 @@ pub fn plain_or_quoted(value: &str) -> String {
 /// else shares them (only a trailing comment may). `None` for flow style, for entries merged in
 /// from an anchor elsewhere, or for an entry sharing its line with a `- ` item marker.
 pub fn entry_lines(ctx: &Context, key: NodeId, value: NodeId) -> Option<TextRange> {
+    // In a flow mapping (and so in JSON) the neighbours' commas would be left dangling.
+    let parent = ctx.yaml.node(key).parent?;
+    if matches!(
+        ctx.yaml.node(parent).kind,
+        crate::yaml::NodeKind::Mapping { flow: true, .. }
+    ) {
+        return None;
+    }
     let text = ctx.text;
     let key_range = ctx.yaml.range(key);
     let value_range = ctx.yaml.range(value);

@@ -544,7 +544,7 @@ impl<'t> Builder<'t> {
                         _ => false,
                     };
                     let end = if flow {
-                        range.end
+                        self.flow_end(range)
                     } else {
                         self.yaml.nodes[frame.node].range.end
                     };
@@ -556,16 +556,20 @@ impl<'t> Builder<'t> {
     }
 
     /// Quoted scalars: saphyr's span runs on over the spaces and comment after the closing
-    /// quote. Stop at the closing quote instead (found by scanning from the opening one).
+    /// quote. Stop right after that quote.
     fn quoted_scalar_range(&self, range: TextRange, style: ScalarStyle) -> TextRange {
-        let quote = if style == ScalarStyle::SingleQuoted {
-            b'\''
-        } else {
+        let quote = if style == ScalarStyle::DoubleQuoted {
             b'"'
+        } else {
+            b'\''
         };
         let bytes = self.text.as_bytes();
         let end = range.end.min(bytes.len());
-        let Some(open) = (range.start..end).find(|&i| bytes[i] == quote) else {
+        let Some(open) = bytes[range.start.min(end)..end]
+            .iter()
+            .position(|b| *b == quote)
+            .map(|i| range.start + i)
+        else {
             return range;
         };
         let mut i = open + 1;
@@ -578,6 +582,15 @@ impl<'t> Builder<'t> {
             }
         }
         range
+    }
+
+    /// The end of a flow collection: right after its closing bracket, which the end event's
+    /// span starts at (the span itself may run on over a trailing comment).
+    fn flow_end(&self, range: TextRange) -> usize {
+        match self.text.as_bytes().get(range.start) {
+            Some(b']' | b'}') => range.start + 1,
+            _ => range.end,
+        }
     }
 
     /// Block scalars: saphyr's span starts at the content and runs into the blank lines after

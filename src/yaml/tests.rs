@@ -116,15 +116,21 @@ fn node_ranges_cover_block_collections() {
 }
 
 #[test]
-fn quoted_scalar_ranges_stop_at_the_closing_quote() {
-    let text = "a: \"x \\\" y\" # note\nb: 'it''s'   # c\nc: {d: \"e\" }\n";
+fn quoted_scalars_and_flow_collections_end_at_their_closing_character() {
+    let text = "a: \"x\\\"y\"   # c\nb: 'it''s'  # c\nc: [] # c\nd: {k: v}  # c\ne:\n  - \"z\" # c\n  - [1, 2]\nf: 'multi\n  line' # c\n";
     let yaml = Yaml::parse(text);
-    assert!(yaml.errors().is_empty());
+    assert!(yaml.errors().is_empty(), "{:?}", yaml.errors());
     let root = yaml.root().unwrap();
-    let a = yaml.get_value(root, "a").unwrap();
-    assert_eq!(value_text(text, &yaml, a), "\"x \\\" y\"");
-    let b = yaml.get_value(root, "b").unwrap();
-    assert_eq!(value_text(text, &yaml, b), "'it''s'");
-    let d = yaml.path(root, &["c", "d"]).unwrap();
-    assert_eq!(value_text(text, &yaml, d), "\"e\"");
+    let at = |path: &[&str]| value_text(text, &yaml, yaml.path(root, path).unwrap());
+    assert_eq!(at(&["a"]), "\"x\\\"y\"");
+    assert_eq!(at(&["b"]), "'it''s'");
+    assert_eq!(at(&["c"]), "[]");
+    assert_eq!(at(&["d"]), "{k: v}");
+    assert_eq!(at(&["f"]), "'multi\n  line'");
+    let e = yaml
+        .items(yaml.path(root, &["e"]).unwrap())
+        .unwrap()
+        .to_vec();
+    assert_eq!(value_text(text, &yaml, e[0]), "\"z\"");
+    assert_eq!(value_text(text, &yaml, e[1]), "[1, 2]");
 }

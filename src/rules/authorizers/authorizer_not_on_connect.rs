@@ -1,6 +1,9 @@
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::rules::edits::entry_lines;
 use crate::rules::{declare_rule, Context};
+use crate::yaml::Entry;
+
+use super::is_local_entry;
 
 declare_rule! {
     /// ## What it does
@@ -84,7 +87,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .with_related(yaml.range(route.node), "the route");
         // Removing the line is safe only when the entry is written here (not merged from an
         // anchor) in block style, where it occupies whole lines.
-        if let Some(removal) = entry_lines(ctx, authorizer.key, authorizer.value) {
+        let local = is_local_entry(
+            yaml,
+            event.value,
+            Entry {
+                key: authorizer.key,
+                value: authorizer.value,
+            },
+        );
+        if let Some(removal) = entry_lines(ctx, authorizer.key, authorizer.value).filter(|_| local)
+        {
             diagnostic = diagnostic.with_fix(Fix::unsafe_(
                 "remove the authorizer",
                 vec![Edit::delete(removal)],
