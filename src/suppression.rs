@@ -118,14 +118,22 @@ fn find(text: &str, yaml: &Yaml, index: &LineIndex) -> Vec<Suppression> {
             }
             codes
         });
-        let comment = TextRange::new(hash, line_range.end);
+        // The directive itself; anything after it on the line (another comment) is not ours.
+        let directive_end = hash + caps.get(0).map_or(comment_text.len(), |m| m.end());
+        let comment = TextRange::new(hash, directive_end);
         let removal = if own_line {
             // The whole line, its line break included.
             let next_start = index.line_start(line + 1);
             TextRange::new(line_range.start, next_start.max(line_range.end))
         } else {
             let trimmed = before.trim_end_matches([' ', '\t']).len();
-            TextRange::new(line_range.start + trimmed, line_range.end)
+            let rest = &text[directive_end..line_range.end];
+            if rest.trim().is_empty() {
+                TextRange::new(line_range.start + trimmed, line_range.end)
+            } else {
+                // Keep what follows (` # note`), with its own leading space.
+                TextRange::new(line_range.start + trimmed, directive_end)
+            }
         };
         found.push(Suppression {
             scope,
@@ -194,10 +202,19 @@ pub fn apply(
                     Diagnostic::new(
                         invalid_rule,
                         listed.range,
-                        format!(
-                            "unknown rule `{}` in suppression comment; `ws-lint rules` lists the codes and names",
-                            listed.text
-                        ),
+                        match rules::suggest(
+                            &listed.text,
+                            rules::all().iter().flat_map(|r| [r.code, r.name]),
+                        ) {
+                            Some(near) => format!(
+                                "unknown rule `{}` in suppression comment: did you mean `{near}`?",
+                                listed.text
+                            ),
+                            None => format!(
+                                "unknown rule `{}` in suppression comment; `ws-lint rules` lists the codes and names",
+                                listed.text
+                            ),
+                        },
                     )
                     .with_severity(severity),
                 );
