@@ -455,10 +455,12 @@ impl<'t> Builder<'t> {
                     SaphyrStyle::Literal => ScalarStyle::Literal,
                     SaphyrStyle::Folded => ScalarStyle::Folded,
                 };
-                let range = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    self.block_scalar_range(range)
-                } else {
-                    range
+                let range = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_range(range),
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        self.quoted_scalar_range(range, style)
+                    }
+                    ScalarStyle::Plain => range,
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let parent = self.stack.last().map(|f| f.node);
@@ -528,8 +530,12 @@ impl<'t> Builder<'t> {
                         NodeKind::Mapping { flow, .. } | NodeKind::Sequence { flow, .. } => *flow,
                         _ => false,
                     };
+                    // The end event's span runs on over spaces and comments after the bracket.
                     let end = if flow {
-                        range.end
+                        match self.text.as_bytes().get(range.start) {
+                            Some(b'}' | b']') => range.start + 1,
+                            _ => range.end,
+                        }
                     } else {
                         self.yaml.nodes[frame.node].range.end
                     };
@@ -555,6 +561,31 @@ impl<'t> Builder<'t> {
             }
         }
         TextRange::new(start, end.max(start))
+    }
+
+    /// Quoted scalars: saphyr's span can run on over a comment after the closing quote. End at
+    /// the closing quote instead.
+    fn quoted_scalar_range(&self, range: TextRange, style: ScalarStyle) -> TextRange {
+        let quote = if style == ScalarStyle::SingleQuoted {
+            b'\''
+        } else {
+            b'"'
+        };
+        let bytes = self.text.as_bytes();
+        let end = range.end.min(bytes.len());
+        let Some(open) = (range.start..end).find(|&i| bytes[i] == quote) else {
+            return range;
+        };
+        let mut i = open + 1;
+        while i < end {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return TextRange::new(range.start, i + 1),
+                _ => i += 1,
+            }
+        }
+        range
     }
 
     fn push_node(

@@ -114,3 +114,18 @@ fn node_ranges_cover_block_collections() {
     let node = yaml.node_at(text.find("2]").unwrap()).unwrap();
     assert_eq!(yaml.str(node), Some("2"));
 }
+
+#[test]
+fn quoted_scalars_and_flow_collections_end_at_their_closing_character() {
+    let text = "a:\n  b: 'O''K' # c\n  d: \"x\\\"y\"   # e\n  f: { g: { h: 1 } } # z\n  i: [1, [2] ] # w\n";
+    let yaml = Yaml::parse(text);
+    let root = yaml.root().unwrap();
+    let a = yaml.get_value(root, "a").unwrap();
+    let value = |key: &str| value_text(text, &yaml, yaml.get_value(a, key).unwrap());
+    assert_eq!(value("b"), "'O''K'");
+    assert_eq!(value("d"), "\"x\\\"y\"");
+    assert_eq!(value("f"), "{ g: { h: 1 } }");
+    assert_eq!(value("i"), "[1, [2] ]");
+    let g = yaml.path(a, &["f", "g"]).unwrap();
+    assert_eq!(value_text(text, &yaml, g), "{ h: 1 }");
+}
