@@ -194,6 +194,15 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let var_range = TextRange::new(start, start + "$context.".len() + name.len());
         let other_api = OTHER_API_VARIABLES.contains(&name)
             || OTHER_API_PREFIXES.iter().any(|p| name.starts_with(p));
+        let group = format!("{name}.");
+        if let Some(member) = WEBSOCKET_VARIABLES.iter().find(|v| v.starts_with(&group)) {
+            out.push(Diagnostic::new(
+                &RULE,
+                var_range,
+                format!("`$context.{name}` is a group of variables, not one: name a value in it, like `$context.{member}`"),
+            ));
+            continue;
+        }
         let mut diagnostic = if other_api {
             Diagnostic::new(
                 &RULE,
@@ -240,6 +249,7 @@ mod tests {
         assert!(is_websocket_variable("authorizer.tenant"));
         assert!(!is_websocket_variable("authorizer"));
         assert!(!is_websocket_variable("httpMethod"));
+        assert!(!is_websocket_variable("identity"));
     }
 
     #[test]
