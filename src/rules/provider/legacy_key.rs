@@ -3,6 +3,7 @@ use crate::model::FileFormat;
 use crate::rules::edits::{entry_lines, replace_scalar};
 use crate::rules::provider::{
     add_entry, indent_step, is_flow, is_own_entry, line_indent, uses_legacy_plugin, NewValue,
+    LEGACY_PLUGIN,
 };
 use crate::rules::{declare_rule, Context};
 use crate::yaml::{Entry, NodeId};
@@ -12,8 +13,9 @@ declare_rule! {
     /// Reports the keys of the old `serverless-websockets-plugin`: `provider.websocketApiName`,
     /// `provider.websocketApiRouteSelectionExpression` and the event key `routeKey`, plus
     /// `provider.websocketApiId`, which belongs under `provider.apiGateway`. Where `plugins`
-    /// lists `serverless-websockets-plugin`, the plugin's own keys are valid and are not
-    /// reported.
+    /// lists `serverless-websockets-plugin` and some event uses its `routeKey`, the plugin's own
+    /// keys are valid and are not reported. (Where the plugin is listed but every event is
+    /// written in the framework's syntax, the plugin deploys nothing and its keys are reported.)
     ///
     /// ## Why is this bad?
     /// The framework has built-in WebSocket support since v1.38 and spells these settings
@@ -74,11 +76,13 @@ const PROVIDER_RENAMES: &[(&str, &str)] = &[
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let plugin = uses_legacy_plugin(ctx);
+    // Listed, but every event is in the framework's syntax: the plugin deploys nothing.
+    let idle_plugin = !plugin && ctx.service.has_plugin(LEGACY_PLUGIN);
     if let Some(provider) = ctx.service.provider {
         if !plugin {
             for (old, new) in PROVIDER_RENAMES {
                 if let Some(entry) = ctx.yaml.get(provider, old) {
-                    out.push(rename(ctx, provider, entry, old, new, "provider."));
+                    out.push(rename(ctx, provider, entry, old, new, idle_plugin));
                 }
             }
         }
@@ -131,16 +135,19 @@ fn rename(
     entry: Entry,
     old: &str,
     new: &str,
-    prefix: &str,
+    idle_plugin: bool,
 ) -> Diagnostic {
     let already = ctx.yaml.get(map, new).is_some();
+    let whose = if idle_plugin {
+        "the old `serverless-websockets-plugin`, which deploys nothing here (no event uses `routeKey`)"
+    } else {
+        "the old `serverless-websockets-plugin`"
+    };
     let message = if already {
-        format!(
-            "`{prefix}{old}` is a key of the old `serverless-websockets-plugin`: the framework ignores it and uses `{new}`"
-        )
+        format!("`provider.{old}` is a key of {whose}: the framework ignores it and uses `{new}`")
     } else {
         format!(
-            "`{prefix}{old}` is a key of the old `serverless-websockets-plugin`: the framework ignores it; its key is `{new}`"
+            "`provider.{old}` is a key of {whose}: the framework ignores it; its key is `{new}`"
         )
     };
     let mut diagnostic = Diagnostic::new(&RULE, ctx.yaml.range(entry.key), message)

@@ -70,9 +70,18 @@ pub(crate) fn has_websocket_events(ctx: &Context) -> bool {
         .any(|e| !ctx.yaml.is_null(e.value))
 }
 
-/// True when `plugins` lists the old `serverless-websockets-plugin`.
+/// True when the old `serverless-websockets-plugin` builds the API: `plugins` lists it and some
+/// event uses its `routeKey` (or there are no websocket events to tell). Where every event is
+/// written in the framework's own syntax, the plugin has nothing to deploy and the framework
+/// builds the API.
 pub(crate) fn uses_legacy_plugin(ctx: &Context) -> bool {
     ctx.service.has_plugin(LEGACY_PLUGIN)
+        && (ctx.service.events.is_empty()
+            || ctx
+                .service
+                .events
+                .iter()
+                .any(|e| ctx.yaml.get(e.value, "routeKey").is_some()))
 }
 
 /// The key whose value is `value`, in the mapping that holds it.
@@ -230,9 +239,7 @@ pub(crate) fn scalar_to_mapping(
 
 /// True when a string value holds a Serverless variable (and is therefore unknown).
 pub(crate) fn is_unknown(ctx: &Context, node: NodeId) -> bool {
-    ctx.yaml
-        .str(node)
-        .is_some_and(variables::has_variable)
+    ctx.yaml.str(node).is_some_and(variables::has_variable)
 }
 
 #[cfg(test)]
