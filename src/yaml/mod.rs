@@ -543,6 +543,7 @@ impl<'t> Builder<'t> {
                         NodeKind::Mapping { flow, .. } | NodeKind::Sequence { flow, .. } => *flow,
                         _ => false,
                     };
+                    // The end event's span runs on over spaces and comments after the bracket.
                     let end = if flow {
                         self.flow_end(range)
                     } else {

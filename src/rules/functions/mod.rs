@@ -1,3 +1,11 @@
+//! WS7xx: functions and handlers.
+
 use super::Rule;
 
-pub(super) static RULES: &[&Rule] = &[];
+mod custom_role_manage_connections;
+mod integration_timeout;
+
+pub(super) static RULES: &[&Rule] = &[
+    &integration_timeout::RULE,
+    &custom_role_manage_connections::RULE,
+];
