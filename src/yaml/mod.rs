@@ -528,8 +528,13 @@ impl<'t> Builder<'t> {
                         NodeKind::Mapping { flow, .. } | NodeKind::Sequence { flow, .. } => *flow,
                         _ => false,
                     };
+                    // saphyr's span for a flow collection's end runs on over the blanks and
+                    // comment after the bracket: stop right after the bracket itself.
                     let end = if flow {
-                        range.end
+                        match self.text.get(range.start..) {
+                            Some(rest) if rest.starts_with([']', '}']) => range.start + 1,
+                            _ => range.end,
+                        }
                     } else {
                         self.yaml.nodes[frame.node].range.end
                     };

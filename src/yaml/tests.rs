@@ -114,3 +114,17 @@ fn node_ranges_cover_block_collections() {
     let node = yaml.node_at(text.find("2]").unwrap()).unwrap();
     assert_eq!(yaml.str(node), Some("2"));
 }
+
+#[test]
+fn flow_collections_end_at_their_bracket() {
+    for (text, want) in [
+        ("a: [1, 2] # c ]\nb: 1\n", "[1, 2]"),
+        ("a: [1, [2]]   \n", "[1, [2]]"),
+        ("a: {x: 1} # c\nb: 2\n", "{x: 1}"),
+    ] {
+        let yaml = Yaml::parse(text);
+        let root = yaml.root().unwrap();
+        let a = yaml.get_value(root, "a").unwrap();
+        assert_eq!(value_text(text, &yaml, a), want, "{text:?}");
+    }
+}
