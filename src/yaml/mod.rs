@@ -455,10 +455,12 @@ impl<'t> Builder<'t> {
                     SaphyrStyle::Literal => ScalarStyle::Literal,
                     SaphyrStyle::Folded => ScalarStyle::Folded,
                 };
-                let range = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    self.block_scalar_range(range)
-                } else {
-                    range
+                let range = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_range(range),
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        self.quoted_scalar_range(range, style)
+                    }
+                    ScalarStyle::Plain => range,
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let parent = self.stack.last().map(|f| f.node);
@@ -560,6 +562,56 @@ impl<'t> Builder<'t> {
             }
         }
         TextRange::new(start, end.max(start))
+    }
+
+    /// Quoted scalars: saphyr's span runs on over the blanks and comment after the closing
+    /// quote. Stop right after that quote.
+    fn quoted_scalar_range(&self, range: TextRange, style: ScalarStyle) -> TextRange {
+        let quote = if style == ScalarStyle::SingleQuoted {
+            '\''
+        } else {
+            '"'
+        };
+        // A tag or anchor may come first (`!Sub 'x'`): the scalar opens at the first quote.
+        let Some(open) = self
+            .text
+            .get(range.start..range.end)
+            .and_then(|t| t.find(quote))
+        else {
+            return range;
+        };
+        let Some(text) = self.text.get(range.start + open..range.end) else {
+            return range;
+        };
+        let start = range.start + open;
+        let mut chars = text.char_indices();
+        chars.next();
+        let mut escaped = false;
+        let mut previous_quote = false;
+        for (i, c) in chars {
+            if quote == '"' {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    return TextRange::new(range.start, start + i + 1);
+                }
+            } else if previous_quote {
+                // `''` is an escaped quote; a lone `'` closed the scalar one character ago.
+                if c == '\'' {
+                    previous_quote = false;
+                    continue;
+                }
+                return TextRange::new(range.start, start + i);
+            } else if c == '\'' {
+                previous_quote = true;
+            }
+        }
+        if previous_quote {
+            return TextRange::new(range.start, range.end);
+        }
+        range
     }
 
     fn push_node(

@@ -128,3 +128,24 @@ fn flow_collections_end_at_their_bracket() {
         assert_eq!(value_text(text, &yaml, a), want, "{text:?}");
     }
 }
+
+#[test]
+fn quoted_scalars_end_at_their_closing_quote() {
+    for (text, want) in [
+        ("a: \"x\" # c\nb: 1\n", "\"x\""),
+        ("a: 'x'   # c\n", "'x'"),
+        ("a: 'it''s' # c\n", "'it''s'"),
+        ("a: \"say \\\"hi\\\"\" # c\n", "\"say \\\"hi\\\"\""),
+        ("a: 'multi\n  line' # c\n", "'multi\n  line'"),
+        ("a: !Sub 'arn:${AWS::Region}' # c\n", "!Sub 'arn:${AWS::Region}'"),
+    ] {
+        let yaml = Yaml::parse(text);
+        let root = yaml.root().unwrap();
+        let a = yaml.get_value(root, "a").unwrap();
+        assert_eq!(value_text(text, &yaml, a), want, "{text:?}");
+    }
+    let text = "- \"x\"  \n- y\n";
+    let yaml = Yaml::parse(text);
+    let first = yaml.items(yaml.root().unwrap()).unwrap()[0];
+    assert_eq!(value_text(text, &yaml, first), "\"x\"");
+}
