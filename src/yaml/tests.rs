@@ -137,7 +137,10 @@ fn quoted_scalars_end_at_their_closing_quote() {
         ("a: 'it''s' # c\n", "'it''s'"),
         ("a: \"say \\\"hi\\\"\" # c\n", "\"say \\\"hi\\\"\""),
         ("a: 'multi\n  line' # c\n", "'multi\n  line'"),
-        ("a: !Sub 'arn:${AWS::Region}' # c\n", "!Sub 'arn:${AWS::Region}'"),
+        (
+            "a: !Sub 'arn:${AWS::Region}' # c\n",
+            "!Sub 'arn:${AWS::Region}'",
+        ),
     ] {
         let yaml = Yaml::parse(text);
         let root = yaml.root().unwrap();
