@@ -565,9 +565,12 @@ impl Walker<'_> {
         let items = yaml.items(node).unwrap_or_default().to_vec();
         let expected = target.expected();
         let [item] = items.as_slice() else {
+            let size = match items.len() {
+                0 => "an empty list".to_string(),
+                n => format!("a list of {n} items"),
+            };
             let message = format!(
-                "{place} is a list of {} items: expected {expected}; the framework's schema rejects it",
-                items.len()
+                "{place} is {size}: expected {expected}; the framework's schema rejects it"
             );
             if place == "`route`" || place == "the `websocket` event" {
                 self.wrong_with_help(
@@ -698,7 +701,7 @@ impl Walker<'_> {
                                 let diagnostic = Diagnostic::new(
                                     &coerced_type::RULE,
                                     self.range(item),
-                                    "an identity source is a one-item list: the framework accepts it only by unwrapping it; expected a string".to_string(),
+                                    "an identity source is a one-item list: the framework accepts it only by unwrapping it".to_string(),
                                 );
                                 self.push(diagnostic);
                             } else {
