@@ -13,11 +13,12 @@ declare_rule! {
     /// expected.
     ///
     /// ## Why is this bad?
-    /// It works, but not always the way it reads: `route: 1.0` becomes the route key `"1"`,
+    /// It works, but not always the way it reads: `route: 1.50` becomes the route key `"1.5"`,
     /// `websocket: false` becomes a route called `"false"` instead of turning the event off, and
-    /// the conversion happens only while the schema is validated (`configValidationMode: off`
-    /// skips it, and the values reach the compiler unconverted). Writing the canonical form says
-    /// what is deployed.
+    /// other tools that read the file (editors, schema checkers, scripts) see a number where a
+    /// route is meant. The conversion is done by the validator, in place, before the compiler
+    /// reads the values (also with `configValidationMode: off`, which only hides the messages).
+    /// Writing the canonical form says what is deployed.
     ///
     /// The fix rewrites the value in its canonical form: the route quoted (`'123'`), the boolean
     /// unquoted, the identity source wrapped in a list, the list unwrapped. It is offered only

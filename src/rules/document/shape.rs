@@ -306,17 +306,19 @@ pub(crate) fn findings(ctx: &Context, rule: &Rule) -> Vec<Diagnostic> {
         seen: HashSet::new(),
     };
     walker.walk();
-    walker
+    let mut out: Vec<Diagnostic> = walker
         .out
         .into_iter()
         .filter(|d| d.code == rule.code)
-        .collect()
+        .collect();
+    crate::sort_and_dedup(&mut out);
+    out
 }
 
 struct Walker<'a> {
     ctx: &'a Context<'a>,
     out: Vec<Diagnostic>,
-    /// Nodes already checked (aliases and merge keys share them).
+    /// Places already checked (a list of events may be shared by several functions).
     seen: HashSet<(NodeId, u8)>,
 }
 
@@ -363,13 +365,15 @@ impl Walker<'_> {
 
     /// Checks the value under `key` against what the schema expects there.
     fn value(&mut self, key: NodeId, node: NodeId, expect: Expect, place: &str) {
-        let resolved = self.ctx.yaml.resolve(node);
+        // Each place is checked once. An alias is a place of its own (a scalar alias is
+        // reported where it is used); the keys of an aliased mapping are reported at its
+        // definition, and the repeats removed below.
         let tag = match expect {
             Expect::Event => 1,
             Expect::Authorizer => 2,
             _ => 3,
         };
-        if !self.seen.insert((resolved, tag)) {
+        if !self.seen.insert((node, tag)) {
             return;
         }
         let kind = kind(self.ctx, node);
@@ -536,14 +540,40 @@ impl Walker<'_> {
                     ),
                 );
                 let lower = written.to_ascii_lowercase();
-                if matches!(lower.as_str(), "yes" | "no" | "on" | "off" | "y" | "n") {
-                    diagnostic = diagnostic.with_help(format!(
-                        "the framework's YAML loader reads `{written}` as a string, not a boolean: write `true` or `false`"
-                    ));
-                } else if matches!(lower.as_str(), "true" | "false") {
-                    diagnostic = diagnostic.with_help(format!(
-                        "only the exact strings \"true\" and \"false\" are converted: write `{lower}` without quotes"
-                    ));
+                // The compiler tests these values for truth (`fullExecutionData` is passed on
+                // to CloudFormation as it is): any non-empty string, any number but 0, is on.
+                let truthy = place != "`fullExecutionData`";
+                let meant = match lower.as_str() {
+                    "yes" | "on" | "y" | "true" => Some(true),
+                    "no" | "off" | "n" | "false" => Some(false),
+                    _ => None,
+                };
+                let loader = if matches!(lower.as_str(), "true" | "false") {
+                    "only the exact strings \"true\" and \"false\" are converted".to_string()
+                } else if meant.is_some() {
+                    format!(
+                        "the framework's YAML loader reads `{written}` as a string, not a boolean"
+                    )
+                } else {
+                    String::new()
+                };
+                let help = match (meant, truthy) {
+                    (Some(false), true) => Some(format!(
+                        "{loader}, and the compiler takes any non-empty string as true: `{written}` turns it on; write `false`"
+                    )),
+                    (Some(value), _) => Some(format!("{loader}: write `{value}`")),
+                    (None, true) if kind == Kind::Str => Some(
+                        "the compiler takes any non-empty string as true: write `true` or `false`"
+                            .to_string(),
+                    ),
+                    (None, true) => Some(
+                        "the compiler takes any number but 0 as true: write `true` or `false`"
+                            .to_string(),
+                    ),
+                    (None, false) => None,
+                };
+                if let Some(help) = help {
+                    diagnostic = diagnostic.with_help(help);
                 }
                 self.push(diagnostic);
             }
@@ -1224,6 +1254,15 @@ mod tests {
     fn aliases_are_reported_once_at_the_definition() {
         let text = "custom:\n  ws: &ws\n    route: $connect\n    cors: true\nfunctions:\n  a:\n    handler: h.a\n    events:\n      - websocket: *ws\n  b:\n    handler: h.b\n    events:\n      - websocket: *ws\n";
         assert_eq!(codes(text), [("WS003".into(), "cors".into())]);
+    }
+
+    #[test]
+    fn a_scalar_alias_is_reported_where_it_is_used() {
+        let text = "custom:\n  r: &r 42\nfunctions:\n  a:\n    handler: h.a\n    events:\n      - websocket:\n          route: *r\n      - websocket: *r\n";
+        let found = run(text, FileFormat::Yaml);
+        let places: Vec<&str> = found.iter().map(|(_, t, _)| t.as_str()).collect();
+        assert_eq!(places, ["*r", "*r"]);
+        assert!(found.iter().all(|(_, _, fix)| fix.is_none()));
     }
 
     #[test]

@@ -17,10 +17,10 @@ declare_rule! {
     /// ## Why is this bad?
     /// The framework's schema rejects the value (it only warns by default, and stops the deploy
     /// with `configValidationMode: error`), and the compiler then works with a value it does not
-    /// understand: a list as `route` gives no route key, `useProviderTags: yes` is a string that
-    /// is not `true`, so no tags are applied. A one-item list holding a mapping where the event,
-    /// the authorizer or the log settings belong even slips through the schema, and the compiler
-    /// then finds no `route`, `name` or settings in the list.
+    /// understand: a list as `route` gives no route key, and `accessLogging: off` is a string,
+    /// which the compiler takes as true: access logging stays on. A one-item list holding a
+    /// mapping where the event, the authorizer or the log settings belong even slips through
+    /// the schema, and the compiler then finds no `route`, `name` or settings in the list.
     ///
     /// ## Example
     /// ```yaml
