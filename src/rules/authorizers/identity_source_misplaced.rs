@@ -10,8 +10,8 @@ use crate::yaml::{Entry, NodeId, NodeKind, ScalarStyle};
 declare_rule! {
     /// ## What it does
     /// Reports `identitySource` written beside `authorizer` in the websocket event, instead of
-    /// inside an authorizer object (and in an event that has no authorizer at all). This rule,
-    /// not WS003 (unknown-key), reports that key there.
+    /// inside an authorizer object. This rule, not WS003 (unknown-key), reports that key there;
+    /// in an event with no authorizer at all it is just an unknown key (WS003).
     ///
     /// ## Why is this bad?
     /// The framework reads identity sources only from the object form of `authorizer`
@@ -80,12 +80,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let range = yaml.range(misplaced.key);
+        // Without an authorizer beside it, it is simply an unknown key (WS003 says so).
         let Some(authorizer) = &event.authorizer else {
-            out.push(Diagnostic::new(
-                &RULE,
-                range,
-                "`identitySource` does nothing here: the event has no authorizer, and identity sources belong inside the `authorizer` object",
-            ));
             continue;
         };
         let message = match &authorizer.form {
