@@ -23,7 +23,10 @@ declare_rule! {
     /// of the list item, `websocket` is left null, and the `$connect` route is never deployed.
     ///
     /// The fix indents the keys beside `websocket:` by two more spaces so that they belong to
-    /// it. It is offered when every other key of the item is one of the event's settings.
+    /// it. It is offered when every other key of the item is one of the event's settings. It is
+    /// an unsafe fix (`--unsafe-fixes`): it is what the author meant, but it changes what
+    /// deploys, since events the framework ignored until now start to exist (and may, say,
+    /// collide with another route).
     ///
     /// ## Example
     /// ```yaml
@@ -109,7 +112,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .filter_map(|e| yaml.key_text(e.key))
                 .map(|k| format!("`{k}`"))
                 .collect();
-            diagnostic = diagnostic.with_fix(Fix::safe(
+            diagnostic = diagnostic.with_fix(Fix::unsafe_(
                 format!("indent {} under `websocket:`", join_and(&names)),
                 edits,
             ));
