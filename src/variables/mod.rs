@@ -107,9 +107,31 @@ pub fn exact_source_range(
 /// Like [`exact_source_range`], falling back to the whole scalar (without its tag).
 pub fn source_range(text: &str, yaml: &Yaml, node: NodeId, span: TextRange) -> TextRange {
     exact_source_range(text, yaml, node, span).unwrap_or_else(|| {
-        let range = yaml.range(node);
-        TextRange::new(content_start(text, yaml, node).min(range.end), range.end)
+        let end = content_end(text, yaml, node);
+        TextRange::new(content_start(text, yaml, node).min(end), end)
     })
+}
+
+/// Where a scalar's text ends. For quoted scalars, just after the closing quote: the parser's
+/// span can run on over a trailing comment.
+fn content_end(text: &str, yaml: &Yaml, node: NodeId) -> usize {
+    let range = yaml.range(node);
+    let start = content_start(text, yaml, node);
+    let bytes = text.as_bytes();
+    let quote = match bytes.get(start) {
+        Some(q @ (b'\'' | b'"')) => *q,
+        _ => return range.end,
+    };
+    let mut i = start + 1;
+    while i < range.end {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    range.end
 }
 
 /// For each byte of the scalar's value (and its end), the offset in `text` it comes from.
@@ -118,7 +140,7 @@ fn source_offsets(text: &str, yaml: &Yaml, node: NodeId) -> Option<Vec<usize>> {
         return None;
     };
     let start = content_start(text, yaml, node);
-    let end = yaml.range(node).end;
+    let end = content_end(text, yaml, node);
     let source = text.get(start..end)?;
     let value = scalar.value.as_str();
     let mut offsets = Vec::with_capacity(value.len() + 1);
@@ -261,4 +283,128 @@ fn is_v4_placeholder(body: &str) -> bool {
     }
     let provider = body.split([':', '(']).next().unwrap_or("");
     !matches!(provider, "AWS" | "PROP" | "iot")
+}
+
+/// Where a `${self:...}` address leads in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelfLookup {
+    /// The node at the path (aliases followed).
+    Found(NodeId),
+    /// The path stops at `parent` (a mapping or sequence): its segment `missing` (0-based) is
+    /// not there.
+    Missing { parent: NodeId, missing: usize },
+    /// Cannot be known here: the path runs through a value holding a variable (an include,
+    /// say), a tagged node (`!Ref` becomes an object), a merge of something that is no mapping,
+    /// or a sequence by something other than an index.
+    Unknown,
+}
+
+/// Follows a `self:` address (`custom.routes.0`, `` for the whole document) through mappings
+/// (merge keys included), sequences (numeric index) and aliases.
+pub fn lookup_self(yaml: &Yaml, address: &str) -> SelfLookup {
+    let Some(mut current) = yaml.root() else {
+        return SelfLookup::Unknown;
+    };
+    if address.is_empty() {
+        return SelfLookup::Found(current);
+    }
+    for (index, segment) in address.split('.').enumerate() {
+        current = yaml.resolve(current);
+        let node = yaml.node(current);
+        if node.tag.is_some() {
+            return SelfLookup::Unknown;
+        }
+        match &node.kind {
+            NodeKind::Mapping { entries, .. } => {
+                if let Some(entry) = yaml.get(current, segment) {
+                    current = entry.value;
+                    continue;
+                }
+                // A merge of something other than mappings (or a key that is no plain
+                // string) may hide the key.
+                let opaque = entries.iter().any(|e| {
+                    let key = yaml.node(e.key);
+                    let is_merge = matches!(&key.kind, NodeKind::Scalar(s) if s.value == "<<");
+                    let complex = !matches!(key.kind, NodeKind::Scalar(_));
+                    complex
+                        || (is_merge && {
+                            let target = yaml.resolve(e.value);
+                            !(yaml.is_mapping(target)
+                                || yaml
+                                    .items(target)
+                                    .is_some_and(|items| items.iter().all(|i| yaml.is_mapping(*i))))
+                        })
+                });
+                if opaque {
+                    return SelfLookup::Unknown;
+                }
+                return SelfLookup::Missing {
+                    parent: current,
+                    missing: index,
+                };
+            }
+            NodeKind::Sequence { items, .. } => {
+                let Ok(at) = segment.parse::<usize>() else {
+                    return SelfLookup::Unknown;
+                };
+                match items.get(at) {
+                    Some(item) => current = *item,
+                    None => {
+                        return SelfLookup::Missing {
+                            parent: current,
+                            missing: index,
+                        }
+                    }
+                }
+            }
+            NodeKind::Scalar(scalar) => {
+                // A property of a string or number: JavaScript finds nothing (but `length`).
+                if has_variable(&scalar.value) || segment == "length" {
+                    return SelfLookup::Unknown;
+                }
+                return SelfLookup::Missing {
+                    parent: current,
+                    missing: index,
+                };
+            }
+            NodeKind::Alias { .. } => return SelfLookup::Unknown,
+        }
+    }
+    let resolved = yaml.resolve(current);
+    if matches!(yaml.node(resolved).kind, NodeKind::Alias { .. }) {
+        return SelfLookup::Unknown;
+    }
+    SelfLookup::Found(resolved)
+}
+
+/// The node a `self:` address names, when it is in the document.
+pub fn resolve_self(yaml: &Yaml, address: &str) -> Option<NodeId> {
+    match lookup_self(yaml, address) {
+        SelfLookup::Found(node) => Some(node),
+        _ => None,
+    }
+}
+
+/// The path of a node from the root, as the framework prints it (`functions.a.events.0`).
+pub fn node_path(yaml: &Yaml, node: NodeId) -> String {
+    let mut parts = Vec::new();
+    let mut current = node;
+    while let Some(parent) = yaml.node(current).parent {
+        match &yaml.node(parent).kind {
+            NodeKind::Mapping { entries, .. } => {
+                if let Some(entry) = entries.iter().find(|e| e.value == current) {
+                    parts.push(yaml.str(entry.key).unwrap_or("?").to_string());
+                }
+            }
+            NodeKind::Sequence { items, .. } => {
+                if let Some(at) = items.iter().position(|i| *i == current) {
+                    parts.push(at.to_string());
+                }
+            }
+            _ => {}
+        }
+        current = parent;
+    }
+    parts.reverse();
+    parts.join(".")
 }

@@ -483,7 +483,30 @@ impl<'a> Parser<'a> {
         variable: usize,
         found: &mut Vec<Variable>,
     ) -> Result<usize, Fail> {
-        match self.dollar(at, true)? {
+        let mut direct = at;
+        while self.b.get(direct + 1) == Some(&b'$') {
+            direct += 1;
+        }
+        let opened = match self.dollar(at, true) {
+            // A nested `${...}` that is no variable: the error is the enclosing variable's.
+            Err(Fail::Syntax {
+                code: ErrorCode::InvalidVariableType,
+                at: error_at,
+                index,
+                literal,
+                variable: inner,
+            }) if inner == direct => {
+                return Err(Fail::Syntax {
+                    code: ErrorCode::InvalidVariableType,
+                    at: error_at,
+                    index,
+                    literal,
+                    variable,
+                })
+            }
+            other => other?,
+        };
+        match opened {
             Dollar::Consumed(next) => Ok(next),
             Dollar::Opened(Opened::Variable(v)) => {
                 let end = v.span.end;

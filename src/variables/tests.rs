@@ -298,3 +298,28 @@ fn maps_value_offsets_to_the_text() {
         ]
     );
 }
+
+#[test]
+fn self_lookup_follows_anchors_merges_and_indexes() {
+    let text = "base: &base\n  region: eu-west-1\ncustom:\n  <<: *base\n  list: [a, {b: 1}]\n  inc: ${file(./x.yml)}\n  ref: !Ref Thing\n  alias: *base\n";
+    let yaml = Yaml::parse(text);
+    let str_at = |address: &str| resolve_self(&yaml, address).and_then(|n| yaml.str(n));
+    assert_eq!(str_at("custom.region"), Some("eu-west-1"));
+    assert_eq!(str_at("custom.alias.region"), Some("eu-west-1"));
+    assert_eq!(str_at("custom.list.0"), Some("a"));
+    assert_eq!(str_at("custom.list.1.b"), Some("1"));
+    assert!(resolve_self(&yaml, "").is_some());
+    assert!(matches!(
+        lookup_self(&yaml, "custom.nope"),
+        SelfLookup::Missing { missing: 1, .. }
+    ));
+    assert!(matches!(
+        lookup_self(&yaml, "custom.list.5"),
+        SelfLookup::Missing { missing: 2, .. }
+    ));
+    assert_eq!(lookup_self(&yaml, "custom.inc.a"), SelfLookup::Unknown);
+    assert_eq!(lookup_self(&yaml, "custom.ref.x"), SelfLookup::Unknown);
+    assert_eq!(lookup_self(&yaml, "custom.list.first"), SelfLookup::Unknown);
+    let region = resolve_self(&yaml, "custom.region").unwrap();
+    assert_eq!(node_path(&yaml, region), "base.region");
+}
