@@ -323,3 +323,47 @@ fn self_lookup_follows_anchors_merges_and_indexes() {
     let region = resolve_self(&yaml, "custom.region").unwrap();
     assert_eq!(node_path(&yaml, region), "base.region");
 }
+
+#[test]
+fn resolves_self_references_to_literals() {
+    let text = "\
+provider:
+  stage: prod
+custom:
+  route: sendMessage
+  alias: ${self:custom.route}
+  prefix: chat
+  loop: ${self:custom.loop2}
+  loop2: ${self:custom.loop}
+  count: 12
+  flag: true
+  empty:
+";
+    let yaml = Yaml::parse(text);
+    let value = |t: &str| resolve_value(&yaml, t).map(|r| r.value);
+    assert_eq!(
+        value("${self:custom.route}").as_deref(),
+        Some("sendMessage")
+    );
+    let chained = resolve_value(&yaml, "${self:custom.alias}").unwrap();
+    assert_eq!(chained.value, "sendMessage");
+    assert_eq!(chained.definitions.len(), 2);
+    assert_eq!(
+        value("${self:custom.prefix}-${self:custom.route}").as_deref(),
+        Some("chat-sendMessage")
+    );
+    assert_eq!(value("${self:custom.nope, 'x'}").as_deref(), Some("x"));
+    assert_eq!(
+        value("${self:custom.empty, self:custom.route}").as_deref(),
+        Some("sendMessage")
+    );
+    assert_eq!(value("${self:custom.count}").as_deref(), Some("12"));
+    assert_eq!(value("${self:custom.flag}").as_deref(), Some("true"));
+    // Unknown here.
+    assert_eq!(value("${opt:route, 'x'}"), None);
+    assert_eq!(value("${self:provider.stage}"), None, "the CLI option wins");
+    assert_eq!(value("${self:custom.loop}"), None, "a cycle");
+    assert_eq!(value("${self:custom.nope}"), None);
+    assert_eq!(value("${self:custom}"), None, "a mapping");
+    assert_eq!(value("${AWS::Region}-${self:custom.route}"), None);
+}

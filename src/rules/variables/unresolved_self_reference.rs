@@ -84,7 +84,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 let ArgValue::Literal(Literal::Str(path)) = &address.value else {
                     return;
                 };
-                if kind != "self" || filled_by_framework(path) {
+                if kind != "self" || variables::self_path_filled_by_framework(path) {
                     return;
                 }
                 let SelfLookup::Missing { parent, missing } = variables::lookup_self(yaml, path)
@@ -134,17 +134,6 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             });
         }
     }
-}
-
-/// Paths whose value the framework supplies when the file does not: the stage and region
-/// (from the CLI options or the defaults `dev` and `us-east-1`), the service name, and the
-/// names it gives functions.
-fn filled_by_framework(path: &str) -> bool {
-    let segments: Vec<&str> = path.split('.').collect();
-    matches!(
-        segments.as_slice(),
-        ["service", ..] | ["provider", "stage" | "region", ..] | ["functions", _, "name"]
-    )
 }
 
 /// The key a node is the value of, when it has one.
