@@ -914,10 +914,10 @@ pub(crate) fn js_number(text: &str) -> Option<f64> {
         return Some(0.0);
     }
     for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
-        if text.len() > 2 && text[..2].eq_ignore_ascii_case(prefix) {
-            return u64::from_str_radix(&text[2..], radix)
-                .ok()
-                .map(|n| n as f64);
+        if let (Some(head), Some(digits)) = (text.get(..2), text.get(2..)) {
+            if head.eq_ignore_ascii_case(prefix) && !digits.is_empty() {
+                return u64::from_str_radix(digits, radix).ok().map(|n| n as f64);
+            }
         }
     }
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);

@@ -367,3 +367,33 @@ custom:
     assert_eq!(value("${self:custom}"), None, "a mapping");
     assert_eq!(value("${AWS::Region}-${self:custom.route}"), None);
 }
+#[test]
+fn never_panics_on_odd_text() {
+    let alphabet: Vec<char> = "${}():,'\"\\ .-aZs€é!#\n0".chars().collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..50_000 {
+        let mut text = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 24) as usize;
+        for _ in 0..len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        for prefix in ["", "${", "${self:", "${file(", "${opt:x, "] {
+            let text = format!("{prefix}{text}");
+            let parsed = parse(&text);
+            for segment in &parsed.segments {
+                let range = match segment {
+                    Segment::Text(r) => *r,
+                    Segment::Variable(v) => v.span,
+                };
+                assert!(text.get(range.as_range()).is_some(), "{text:?}");
+            }
+            let _ = has_variable(&text);
+        }
+    }
+}

@@ -226,7 +226,7 @@ impl Yaml {
     pub fn entries(&self, id: NodeId) -> Vec<Entry> {
         let mut out = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
-        self.collect_entries(id, &mut out, &mut seen, 0);
+        self.collect_entries(id, &mut out, &mut seen, &mut Vec::new(), 0);
         out
     }
 
@@ -235,11 +235,19 @@ impl Yaml {
         id: NodeId,
         out: &mut Vec<Entry>,
         seen: &mut Vec<&'a str>,
+        visited: &mut Vec<NodeId>,
         depth: usize,
     ) {
         if depth > MAX_ALIAS_HOPS {
             return;
         }
+        // A mapping merged in twice adds nothing the first time did not (the first key wins):
+        // skipping it keeps a merge bomb (`<<: [*a, *a, ...]` nested) linear.
+        let mapping = self.resolve(id);
+        if visited.contains(&mapping) {
+            return;
+        }
+        visited.push(mapping);
         let Some(own) = self.own_entries(id) else {
             return;
         };
@@ -262,10 +270,10 @@ impl Yaml {
             let resolved = self.resolve(merge);
             if let Some(items) = self.items(resolved) {
                 for item in items {
-                    self.collect_entries(*item, out, seen, depth + 1);
+                    self.collect_entries(*item, out, seen, visited, depth + 1);
                 }
             } else {
-                self.collect_entries(resolved, out, seen, depth + 1);
+                self.collect_entries(resolved, out, seen, visited, depth + 1);
             }
         }
     }
