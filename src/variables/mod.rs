@@ -409,15 +409,19 @@ pub fn node_path(yaml: &Yaml, node: NodeId) -> String {
     parts.join(".")
 }
 
-/// Paths whose value the framework supplies when the file does not: the stage and region
-/// (from the CLI options, or the defaults `dev` and `us-east-1`), the service name, and the
-/// names it gives functions. Their value is unknown here even when the file sets them (the CLI
-/// options win for stage and region).
+/// Paths whose value the framework (or its CLI options) may supply when the file does not:
+/// the stage and region (`--stage`, `--region`, or the defaults `dev` and `us-east-1`), the
+/// provider's name (`provider: aws` is short for `provider: {name: aws}`), the service name
+/// (`service.name` in old files), the Dashboard's `org`, `app` and `tenant` (`--org`, `--app`),
+/// and the names the framework gives functions. Their value is unknown here even when the
+/// file sets them.
 pub fn self_path_filled_by_framework(path: &str) -> bool {
     let segments: Vec<&str> = path.split('.').collect();
     matches!(
         segments.as_slice(),
-        ["service", ..] | ["provider", "stage" | "region", ..] | ["functions", _, "name"]
+        ["service" | "org" | "app" | "tenant", ..]
+            | ["provider", "stage" | "region" | "name", ..]
+            | ["functions", _, "name"]
     )
 }
 

@@ -15,7 +15,8 @@ declare_rule! {
     /// (`custom.tabelName`), or lives at another level.
     ///
     /// Paths the framework fills in itself are not reported: `provider.stage` (default `dev`),
-    /// `provider.region` (default `us-east-1`), `service`, a function's `name`. A path through
+    /// `provider.region` (default `us-east-1`), `provider.name`, `service`, `org`, `app`,
+    /// a function's `name`. A path through
     /// a value that is itself a variable (`custom: ${file(./custom.yml)}`) is unknown here and
     /// not reported either, nor is one with a fallback (`${self:custom.x, 'default'}`).
     ///
