@@ -53,6 +53,7 @@ pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
         yaml: &yaml,
         service: &service,
         format,
+        variable_sources: &settings.variable_sources,
     };
     let mut diagnostics = Vec::new();
     for rule in rules::all() {

@@ -19,6 +19,7 @@ mod provider;
 mod routes;
 pub(crate) mod suppressions;
 mod tags;
+mod variables;
 
 /// Whether a rule can offer a fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +114,8 @@ pub struct Context<'a> {
     pub yaml: &'a Yaml,
     pub service: &'a Service,
     pub format: FileFormat,
+    /// Extra variable sources the configuration file names (`[variables] sources`).
+    pub variable_sources: &'a [String],
 }
 
 /// Every rule, in catalog order.
@@ -128,6 +131,7 @@ pub fn all() -> &'static [&'static Rule] {
             provider::RULES,
             logs::RULES,
             tags::RULES,
+            variables::RULES,
             functions::RULES,
             suppressions::RULES,
         ]

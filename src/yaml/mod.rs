@@ -233,7 +233,7 @@ impl Yaml {
         }
         let mut out = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
-        self.collect_entries(id, &mut out, &mut seen, 0);
+        self.collect_entries(id, &mut out, &mut seen, &mut HashSet::new(), 0);
         out
     }
 
@@ -242,9 +242,16 @@ impl Yaml {
         id: NodeId,
         out: &mut Vec<Entry>,
         seen: &mut HashSet<&'a str>,
+        visited: &mut HashSet<NodeId>,
         depth: usize,
     ) {
         if depth > MAX_ALIAS_HOPS {
+            return;
+        }
+        // A mapping merged in twice adds nothing the first time did not (the first key wins):
+        // skipping it keeps a merge bomb (`<<: [*a, *a, ...]` nested) linear.
+        let mapping = self.resolve(id);
+        if !visited.insert(mapping) {
             return;
         }
         let Some(own) = self.own_entries(id) else {
@@ -267,10 +274,10 @@ impl Yaml {
             let resolved = self.resolve(merge);
             if let Some(items) = self.items(resolved) {
                 for item in items {
-                    self.collect_entries(*item, out, seen, depth + 1);
+                    self.collect_entries(*item, out, seen, visited, depth + 1);
                 }
             } else {
-                self.collect_entries(resolved, out, seen, depth + 1);
+                self.collect_entries(resolved, out, seen, visited, depth + 1);
             }
         }
     }

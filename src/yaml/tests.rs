@@ -134,3 +134,18 @@ fn quoted_scalars_and_flow_collections_end_at_their_closing_character() {
     assert_eq!(value_text(text, &yaml, e[0]), "\"z\"");
     assert_eq!(value_text(text, &yaml, e[1]), "[1, 2]");
 }
+
+#[test]
+fn merge_bombs_stay_linear() {
+    let mut text = String::from("m0: &m0 {k: v}\n");
+    for i in 1..16 {
+        let refs = vec![format!("*m{}", i - 1); 8].join(", ");
+        text.push_str(&format!("m{i}: &m{i}\n  <<: [{refs}]\n"));
+    }
+    let yaml = Yaml::parse(&text);
+    let root = yaml.root().unwrap();
+    let top = yaml.get_value(root, "m15").unwrap();
+    assert!(yaml.get(top, "nope").is_none());
+    assert!(yaml.get(top, "k").is_some());
+    assert_eq!(yaml.entries(top).len(), 1);
+}

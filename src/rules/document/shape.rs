@@ -1200,6 +1200,7 @@ mod tests {
             yaml: &yaml,
             service: &service,
             format,
+            variable_sources: &[],
         };
         let mut out = Vec::new();
         for rule in [&unknown_key::RULE, &wrong_type::RULE, &coerced_type::RULE] {

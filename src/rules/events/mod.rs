@@ -65,6 +65,7 @@ mod tests {
             yaml: &yaml,
             service: &service,
             format: FileFormat::Yaml,
+            variable_sources: &[],
         };
         let mut out = Vec::new();
         if let Some(check) = rule.check {

@@ -262,6 +262,7 @@ mod tests {
             yaml: &yaml,
             service: &service,
             format,
+            variable_sources: &[],
         };
         let edit = edit(&ctx)?;
         let out = apply_edits(text, &[edit])?;
