@@ -35,9 +35,14 @@ pub struct Analysis {
 
 /// Lints one configuration file. `path` decides the format (`.json` or YAML) and nothing else.
 pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
+    analyze_parsed(text, path, settings, Yaml::parse(text))
+}
+
+/// [`analyze`] with the tree already parsed (by an incremental re-parse, say): `yaml` must be
+/// `Yaml::parse(text)` or equal to it.
+pub fn analyze_parsed(text: &str, path: &str, settings: &Settings, mut yaml: Yaml) -> Analysis {
     let format = FileFormat::from_path(path);
     let line_index = LineIndex::new(text);
-    let mut yaml = Yaml::parse(text);
     if format == FileFormat::Json {
         // JSON.parse has the last word on what parses: its error replaces the YAML parser's,
         // and a file it accepts has no syntax error whatever the YAML parser thought.

@@ -10,6 +10,8 @@
 //! duplicate keys, more than one document, nesting too deep).
 
 mod char_offsets;
+mod incremental;
+pub use incremental::Reparse;
 mod scalar;
 
 use std::collections::{HashMap, HashSet};
@@ -43,7 +45,7 @@ impl ScalarStyle {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
     /// The scalar's content after YAML unescaping and folding.
     pub value: String,
@@ -56,7 +58,7 @@ pub struct Entry {
     pub value: NodeId,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeKind {
     Scalar(Scalar),
     Mapping {
@@ -73,7 +75,7 @@ pub enum NodeKind {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
     pub kind: NodeKind,
     /// The node's text, tag and anchor included.
@@ -99,9 +101,12 @@ pub struct YamlError {
 }
 
 /// A parsed document: an arena of nodes, the root, and what went wrong.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Yaml {
     nodes: Vec<Node>,
+    /// Whether any anchor or alias appears: incremental re-parsing then steps aside, since an
+    /// edit in one block can change what an alias elsewhere means.
+    uses_anchors: bool,
     root: Option<NodeId>,
     errors: Vec<YamlError>,
 }
@@ -497,6 +502,7 @@ impl<'t> Builder<'t> {
                 self.attach(id);
             }
             Event::Alias(anchor) => {
+                self.yaml.uses_anchors = true;
                 let target = self.anchors.get(&anchor).copied();
                 let parent = self.stack.last().map(|f| f.node);
                 let id = self.push_node(NodeKind::Alias { target }, range, None, parent);
@@ -636,6 +642,7 @@ impl<'t> Builder<'t> {
 
     fn register_anchor(&mut self, anchor: usize, id: NodeId) {
         if anchor > 0 {
+            self.yaml.uses_anchors = true;
             self.anchors.insert(anchor, id);
         }
     }

@@ -1,0 +1,354 @@
+//! Incremental re-parsing: after an edit, re-parse only the block it touches and reuse the rest
+//! of the tree with shifted ranges.
+//!
+//! A `serverless.yml` is a tree of indented blocks. A block here is one entry of a block
+//! mapping (a top-level key, or an entry of a top-level block mapping such as one function under
+//! `functions:`), from its key's line to the next sibling key's line. When an edit stays inside
+//! one block and the block's new text is still "one entry, indented deeper than its key", then
+//! parsing that text alone gives the same events, shifted, as parsing the whole document, and
+//! the block's nodes can be swapped in place. Everything else falls back to a full parse:
+//! a previous parse with errors, anchors or aliases anywhere (an edit can change what an alias
+//! elsewhere stands for), flow style around the block, tabs, document markers, a block whose
+//! new text has a second sibling key or less-indented content, or a new duplicate key. The
+//! result is always equal to `Yaml::parse(new_text)`; a property test checks that.
+
+use super::{Entry, Node, NodeId, NodeKind, Yaml};
+use crate::span::TextRange;
+
+/// How many mapping levels an edit may be narrowed down through (top-level key, then one of
+/// its entries). Deeper blocks are small; re-parsing their parent costs nothing worth the risk.
+const MAX_LEVELS: usize = 2;
+
+/// What a re-parse did, for benchmarks and tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reparse {
+    /// Only the block holding the edit was parsed again.
+    Incremental,
+    /// The whole text was parsed again.
+    Full,
+}
+
+impl Yaml {
+    /// The tree of `new_text`, which is `old_text` (the text of `self`) with `old_range`
+    /// replaced by `new_text[old_range.start..old_range.start + inserted_len]`. Equal to
+    /// `Yaml::parse(new_text)` in every case.
+    pub fn reparse(
+        &self,
+        old_text: &str,
+        new_text: &str,
+        old_range: TextRange,
+        inserted_len: usize,
+    ) -> (Yaml, Reparse) {
+        match self.try_incremental(old_text, new_text, old_range, inserted_len) {
+            Some(yaml) => (yaml, Reparse::Incremental),
+            None => (Yaml::parse(new_text), Reparse::Full),
+        }
+    }
+
+    fn try_incremental(
+        &self,
+        old_text: &str,
+        new_text: &str,
+        edit: TextRange,
+        inserted_len: usize,
+    ) -> Option<Yaml> {
+        if !self.errors.is_empty()
+            || self.uses_anchors
+            || edit.end > old_text.len()
+            || old_text.starts_with('\u{feff}')
+            || new_text.len() + edit.len() != old_text.len() + inserted_len
+        {
+            return None;
+        }
+        let root = self.root?;
+        let (parent, entry_index, block) = self.block_for(old_text, root, edit)?;
+        let delta = inserted_len as isize - edit.len() as isize;
+        let new_block = TextRange::new(block.start, shift(block.end, delta));
+        let block_text = new_text.get(new_block.as_range())?;
+        let indent = self.column_of(old_text, self.entry_at(parent, entry_index)?.key);
+        if !plausible_block(block_text, indent) {
+            return None;
+        }
+        let piece = Yaml::parse(block_text);
+        if !piece.errors.is_empty() || piece.uses_anchors {
+            return None;
+        }
+        let piece_root = piece.root?;
+        let NodeKind::Mapping {
+            entries,
+            flow: false,
+        } = &piece.nodes[piece_root].kind
+        else {
+            return None;
+        };
+        let [new_entry] = entries.as_slice() else {
+            return None;
+        };
+        // The key must sit where the old one did: at the block's indentation, on its first line.
+        let key_start = piece.nodes[new_entry.key].range.start;
+        if key_start != indent {
+            return None;
+        }
+        let grafted = self.graft(
+            parent,
+            entry_index,
+            &piece,
+            *new_entry,
+            new_block.start,
+            delta,
+        )?;
+        Some(grafted)
+    }
+
+    /// The innermost block (entry of a block mapping, at most `MAX_LEVELS` deep) whose lines
+    /// hold the whole edit, without touching the next sibling's key line.
+    fn block_for(
+        &self,
+        text: &str,
+        root: NodeId,
+        edit: TextRange,
+    ) -> Option<(NodeId, usize, TextRange)> {
+        let mut found = None;
+        let mut mapping = root;
+        for _ in 0..MAX_LEVELS {
+            let NodeKind::Mapping {
+                entries,
+                flow: false,
+            } = &self.nodes[mapping].kind
+            else {
+                break;
+            };
+            let mut hit = None;
+            let last_of_root =
+                |index: usize| Some(mapping) == self.root && index + 1 == entries.len();
+            for (index, entry) in entries.iter().enumerate() {
+                let start = line_start(text, self.nodes[entry.key].range.start);
+                let end = match entries.get(index + 1) {
+                    Some(next) => line_start(text, self.nodes[next.key].range.start),
+                    None => self.block_end_after_last(text, mapping),
+                };
+                // An edit may touch a block's end only at the end of the text: elsewhere the
+                // end is the next key's line.
+                let inside = edit.end < end || (last_of_root(index) && edit.end <= end);
+                if start <= edit.start && inside {
+                    hit = Some((index, TextRange::new(start, end), entry.value));
+                    break;
+                }
+            }
+            let Some((index, block, value)) = hit else {
+                break;
+            };
+            found = Some((mapping, index, block));
+            mapping = value;
+        }
+        found
+    }
+
+    /// Where the last entry's block ends: the end of the line holding the mapping's end, or the
+    /// text's end for the root (trailing comments and blank lines belong to the last block).
+    fn block_end_after_last(&self, text: &str, mapping: NodeId) -> usize {
+        if Some(mapping) == self.root {
+            return text.len();
+        }
+        let end = self.nodes[mapping].range.end;
+        match text[end..].find('\n') {
+            Some(i) => end + i + 1,
+            None => text.len(),
+        }
+    }
+
+    fn entry_at(&self, mapping: NodeId, index: usize) -> Option<Entry> {
+        match &self.nodes[mapping].kind {
+            NodeKind::Mapping { entries, .. } => entries.get(index).copied(),
+            _ => None,
+        }
+    }
+
+    fn column_of(&self, text: &str, node: NodeId) -> usize {
+        let start = self.nodes[node].range.start;
+        start - line_start(text, start)
+    }
+
+    /// The last node id of a subtree (nodes are stored in document order, a subtree
+    /// contiguously after its root).
+    fn subtree_end(&self, id: NodeId) -> NodeId {
+        let mut last = id;
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            last = last.max(current);
+            match &self.nodes[current].kind {
+                NodeKind::Mapping { entries, .. } => {
+                    stack.extend(entries.iter().flat_map(|e| [e.key, e.value]))
+                }
+                NodeKind::Sequence { items, .. } => stack.extend(items.iter().copied()),
+                _ => {}
+            }
+        }
+        last
+    }
+
+    /// Swaps the nodes of entry `index` of `parent` for those of `piece` (parsed from the block's
+    /// new text, which starts at `offset`), shifting what follows by `delta` bytes.
+    fn graft(
+        &self,
+        parent: NodeId,
+        index: usize,
+        piece: &Yaml,
+        new_entry: Entry,
+        offset: usize,
+        delta: isize,
+    ) -> Option<Yaml> {
+        let old_entry = self.entry_at(parent, index)?;
+        let first = old_entry.key;
+        let end = self.subtree_end(old_entry.value) + 1;
+        // The piece's nodes minus its root mapping, which stands for `parent`.
+        let piece_root = piece.root?;
+        if piece_root != 0 {
+            return None;
+        }
+        let piece_count = piece.nodes.len() - 1;
+        let id_delta = piece_count as isize - (end - first) as isize;
+        let map_old = |id: NodeId| -> NodeId {
+            if id >= end {
+                shift(id, id_delta)
+            } else {
+                id
+            }
+        };
+        let map_piece = |id: NodeId| -> NodeId {
+            if id == piece_root {
+                parent
+            } else {
+                // The root is node 0 of the piece: the others follow it in order.
+                first + id - 1
+            }
+        };
+        let mut nodes: Vec<Node> = Vec::with_capacity(self.nodes.len() + piece_count);
+        let remap_kind = |kind: &NodeKind, map: &dyn Fn(NodeId) -> NodeId| -> NodeKind {
+            match kind {
+                NodeKind::Mapping { entries, flow } => NodeKind::Mapping {
+                    entries: entries
+                        .iter()
+                        .map(|e| Entry {
+                            key: map(e.key),
+                            value: map(e.value),
+                        })
+                        .collect(),
+                    flow: *flow,
+                },
+                NodeKind::Sequence { items, flow } => NodeKind::Sequence {
+                    items: items.iter().map(|i| map(*i)).collect(),
+                    flow: *flow,
+                },
+                other => other.clone(),
+            }
+        };
+        for node in &self.nodes[..first] {
+            nodes.push(Node {
+                kind: remap_kind(&node.kind, &map_old),
+                range: node.range,
+                tag: node.tag.clone(),
+                parent: node.parent,
+            });
+        }
+        for (id, node) in piece.nodes.iter().enumerate() {
+            if id == piece_root {
+                continue;
+            }
+            nodes.push(Node {
+                kind: remap_kind(&node.kind, &map_piece),
+                range: TextRange::new(node.range.start + offset, node.range.end + offset),
+                tag: node.tag.clone(),
+                parent: node.parent.map(map_piece),
+            });
+        }
+        for node in &self.nodes[end..] {
+            nodes.push(Node {
+                kind: remap_kind(&node.kind, &map_old),
+                range: TextRange::new(shift(node.range.start, delta), shift(node.range.end, delta)),
+                tag: node.tag.clone(),
+                parent: node.parent.map(map_old),
+            });
+        }
+        // The parent's entry now names the new key and value.
+        if let NodeKind::Mapping { entries, .. } = &mut nodes[parent].kind {
+            *entries.get_mut(index)? = Entry {
+                key: map_piece(new_entry.key),
+                value: map_piece(new_entry.value),
+            };
+        }
+        let mut yaml = Yaml {
+            nodes,
+            root: self.root,
+            errors: Vec::new(),
+            uses_anchors: false,
+        };
+        // A new key may now repeat a sibling's: leave duplicate reporting to a full parse.
+        let new_key = yaml.str(map_piece(new_entry.key))?.to_string();
+        if let NodeKind::Mapping { entries, .. } = &yaml.nodes[parent].kind {
+            let same = entries
+                .iter()
+                .filter(|e| yaml.str(e.key) == Some(new_key.as_str()))
+                .count();
+            if same > 1 {
+                return None;
+            }
+        }
+        // The parent and its ancestors end where their last child ends, as the builder does
+        // for block collections (their start event spans nothing).
+        let mut ancestor = Some(parent);
+        while let Some(id) = ancestor {
+            let mut end = yaml.nodes[id].range.start;
+            if let NodeKind::Mapping { entries, .. } = &yaml.nodes[id].kind {
+                for e in entries {
+                    end = end
+                        .max(yaml.nodes[e.key].range.end)
+                        .max(yaml.nodes[e.value].range.end);
+                }
+            }
+            yaml.nodes[id].range.end = end;
+            ancestor = yaml.nodes[id].parent;
+        }
+        Some(yaml)
+    }
+}
+
+/// The block's new text is one entry whose key starts the first line at `indent`, and whose
+/// other lines are blank, comments, or indented deeper: nothing can attach elsewhere.
+fn plausible_block(text: &str, indent: usize) -> bool {
+    if text.contains('\t') || text.contains('\r') {
+        return false;
+    }
+    let mut lines = text.split('\n');
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let first_indent = first.len() - first.trim_start_matches(' ').len();
+    if first_indent != indent || first.trim().is_empty() || first.trim_start().starts_with('#') {
+        return false;
+    }
+    for line in lines {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() {
+            continue;
+        }
+        let depth = line.len() - trimmed.len();
+        if depth <= indent && !trimmed.starts_with('#') {
+            return false;
+        }
+        if depth == 0 && (trimmed.starts_with("---") || trimmed.starts_with("...")) {
+            return false;
+        }
+    }
+    true
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+}
+
+fn shift(value: usize, delta: isize) -> usize {
+    (value as isize + delta).max(0) as usize
+}
