@@ -1,0 +1,548 @@
+//! End-to-end tests of `ws-lint lsp`: the real service and transport (tower-lsp-server's
+//! `Server`, with its concurrent handling of notifications) over in-memory pipes, driven by a
+//! small JSON-RPC client. Every wait has a timeout.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::sync::{mpsc, oneshot};
+
+use ws_lint::span::{ColumnEncoding, LineIndex};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+type Pending = Arc<Mutex<HashMap<i64, oneshot::Sender<Value>>>>;
+
+struct TestClient {
+    writer: Arc<tokio::sync::Mutex<DuplexStream>>,
+    pending: Pending,
+    notifications: mpsc::UnboundedReceiver<Value>,
+    next_id: i64,
+    /// Notifications read while waiting for another one.
+    backlog: Vec<Value>,
+}
+
+async fn write_message(writer: &tokio::sync::Mutex<DuplexStream>, message: &Value) {
+    let body = serde_json::to_string(message).unwrap();
+    let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
+    let mut writer = writer.lock().await;
+    writer.write_all(frame.as_bytes()).await.unwrap();
+    writer.flush().await.unwrap();
+}
+
+impl TestClient {
+    /// Starts a server and sends `initialize` (with these capabilities and options) and
+    /// `initialized`. Returns the client and the server's capabilities.
+    async fn start(capabilities: Value, options: Value) -> (TestClient, Value) {
+        let (client_write, server_read) = tokio::io::duplex(1 << 16);
+        let (server_write, client_read) = tokio::io::duplex(1 << 16);
+        let (service, socket) = ws_lint::lsp::service();
+        tokio::spawn(async move {
+            tower_lsp_server::Server::new(server_read, server_write, socket)
+                .serve(service)
+                .await;
+        });
+        let writer = Arc::new(tokio::sync::Mutex::new(client_write));
+        let pending: Pending = Arc::default();
+        let (notify_tx, notifications) = mpsc::unbounded_channel();
+        {
+            let pending = pending.clone();
+            let writer = writer.clone();
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(client_read);
+                loop {
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let line = line.trim();
+                        if line.is_empty() {
+                            break;
+                        }
+                        if let Some(n) = line.strip_prefix("Content-Length: ") {
+                            length = n.parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).await.unwrap();
+                    let message: Value = serde_json::from_slice(&body).unwrap();
+                    let id = message.get("id").cloned();
+                    if message.get("method").is_some() {
+                        if let Some(id) = id {
+                            // A request from the server: answer it.
+                            write_message(
+                                &writer,
+                                &json!({"jsonrpc": "2.0", "id": id, "result": null}),
+                            )
+                            .await;
+                        } else {
+                            let _ = notify_tx.send(message);
+                        }
+                    } else if let Some(id) = id.and_then(|i| i.as_i64()) {
+                        if let Some(tx) = pending.lock().unwrap().remove(&id) {
+                            let _ = tx.send(message);
+                        }
+                    }
+                }
+            });
+        }
+        let mut client = TestClient {
+            writer,
+            pending,
+            notifications,
+            next_id: 1,
+            backlog: Vec::new(),
+        };
+        let result = client
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
+            )
+            .await;
+        client.notify("initialized", json!({})).await;
+        (client, result)
+    }
+
+    async fn default() -> TestClient {
+        TestClient::start(json!({}), Value::Null).await.0
+    }
+
+    /// Sends a request; returns the whole response (`result` or `error`).
+    async fn raw_request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().unwrap().insert(id, tx);
+        write_message(
+            &self.writer,
+            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        )
+        .await;
+        tokio::time::timeout(TIMEOUT, rx)
+            .await
+            .unwrap_or_else(|_| panic!("{method}: no answer"))
+            .unwrap()
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.raw_request(method, params).await;
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    async fn notify(&self, method: &str, params: Value) {
+        write_message(
+            &self.writer,
+            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
+        )
+        .await;
+    }
+
+    /// Waits for a notification matching `pred`.
+    async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&pred) {
+            return self.backlog.remove(i);
+        }
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.notifications.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .expect("server went away");
+            if pred(&message) {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    /// Waits for diagnostics of `uri` at `version` (any version when `None`).
+    async fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let uri = uri.to_string();
+        let message = self
+            .wait_for("publishDiagnostics", |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri.as_str()
+                    && version.is_none_or(|v| m["params"]["version"] == v)
+            })
+            .await;
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    async fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        )
+        .await;
+        self.diagnostics(uri, Some(1)).await
+    }
+
+    async fn text(&mut self, uri: &str) -> String {
+        self.request("ws-lint/documentText", json!({"uri": uri}))
+            .await
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn shutdown(mut self) {
+        let result = self.request("shutdown", Value::Null).await;
+        assert_eq!(result, Value::Null);
+        self.notify("exit", Value::Null).await;
+    }
+}
+
+/// What the CLI reports for `text`, as LSP would carry it: (code, message, range, severity).
+fn cli_diagnostics(path: &str, text: &str, encoding: ColumnEncoding) -> Vec<Value> {
+    let settings = common::settings_for_fixture(text);
+    let analysis = ws_lint::analyze(text, path, &settings);
+    let index = LineIndex::new(text);
+    let pos = |offset| {
+        let (line, character) = index.position(text, offset, encoding);
+        json!({"line": line, "character": character})
+    };
+    analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.code,
+                "message": d.message,
+                "range": {"start": pos(d.range.start), "end": pos(d.range.end)},
+                "severity": match d.severity {
+                    ws_lint::diagnostics::Severity::Error => 1,
+                    ws_lint::diagnostics::Severity::Warning => 2,
+                    ws_lint::diagnostics::Severity::Info => 3,
+                    ws_lint::diagnostics::Severity::Hint => 4,
+                },
+            })
+        })
+        .collect()
+}
+
+fn essentials(diagnostics: &[Value]) -> Vec<Value> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            json!({"code": d["code"], "message": d["message"], "range": d["range"], "severity": d["severity"]})
+        })
+        .collect()
+}
+
+fn uri(name: &str) -> String {
+    format!("file:///nonexistent-ws-lint-test/{name}")
+}
+
+const SERVICE: &str = "service: chat
+provider:
+  name: aws
+functions:
+  auth:
+    handler: handler.auth
+  connect:
+    handler: handler.connect
+    events:
+      - websocket:
+          route: $connect
+          authorizer: auth
+  message:
+    handler: handler.message
+    events:
+      - websocket:
+          route: sendMessage
+          authorizer: auth
+";
+
+#[tokio::test]
+async fn negotiates_utf8_when_offered_else_utf16() {
+    let (client, caps) = TestClient::start(
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(caps["capabilities"]["positionEncoding"], "utf-8");
+    client.shutdown().await;
+    let (client, caps) = TestClient::start(json!({}), Value::Null).await;
+    assert_eq!(caps["capabilities"]["positionEncoding"], "utf-16");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn diagnostics_equal_the_cli_on_fixtures() {
+    for encoding in [ColumnEncoding::Utf16, ColumnEncoding::Utf8] {
+        let caps = match encoding {
+            ColumnEncoding::Utf8 => json!({"general": {"positionEncodings": ["utf-8"]}}),
+            _ => json!({}),
+        };
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let dir = common::repo_root().join("tests/fixtures/rules");
+        for path in common::files_in(&dir, &["yml", "yaml", "json"]) {
+            let text = common::read(&path);
+            if text.starts_with("# ws-lint-test:") {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let uri = uri(name);
+            let got = client.open(&uri, &text).await;
+            assert_eq!(
+                essentials(&got),
+                cli_diagnostics(name, &text, encoding),
+                "{name}"
+            );
+            for d in &got {
+                assert_eq!(d["source"], "ws-lint");
+            }
+            // Pull diagnostics say the same.
+            let pulled = client
+                .request(
+                    "textDocument/diagnostic",
+                    json!({"textDocument": {"uri": uri}}),
+                )
+                .await;
+            assert_eq!(pulled["kind"], "full");
+            assert_eq!(pulled["items"].as_array().unwrap(), &got, "{name}");
+        }
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn non_ascii_and_crlf_positions_match_the_cli() {
+    let text = "# 😀 中文 ✓\r\nservice: chat # 🚀🚀\r\nfunctions:\r\n  auth:\r\n    handler: h.auth # 認証\r\n  connect:\r\n    handler: h.c\r\n    events:\r\n      - websocket: {route: sendMessage, authorizer: auth} # 😀\r\n      - websocket: {route: sendMessage, description: \"é\"}\r\n";
+    for (caps, encoding) in [
+        (json!({}), ColumnEncoding::Utf16),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            ColumnEncoding::Utf8,
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let uri = uri("serverless.yml");
+        let got = client.open(&uri, text).await;
+        let expected = cli_diagnostics("serverless.yml", text, encoding);
+        assert!(!expected.is_empty());
+        assert_eq!(essentials(&got), expected);
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_thousand_edits_in_a_row_arrive_in_order() {
+    for (caps, encoding) in [
+        (json!({}), "utf-16"),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            "utf-8",
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let uri = uri("serverless.yml");
+        let mut text =
+            String::from("service: chat # 😀\r\nfunctions:\r\n  a:\r\n    handler: 中.x\r\n");
+        client.open(&uri, &text).await;
+        // Insert or delete at pseudo-random places; send everything without waiting.
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let inserts = ["x", "😀", "中", "\n", "é", "\r\n", "ab"];
+        for version in 2..1002 {
+            let index = LineIndex::new(&text);
+            // Pick a char boundary.
+            let chars: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let start = chars[next() % chars.len()];
+            // Never split a CRLF.
+            let start = if start > 0
+                && text.as_bytes()[start - 1] == b'\r'
+                && text.as_bytes().get(start) == Some(&b'\n')
+            {
+                start - 1
+            } else {
+                start
+            };
+            let (end, insert) = if next() % 3 == 0 && start < text.len() {
+                let len = text[start..].chars().next().unwrap().len_utf8();
+                let mut end = start + len;
+                if text[start..].starts_with("\r\n") {
+                    end = start + 2;
+                }
+                (end, "")
+            } else {
+                (start, inserts[next() % inserts.len()])
+            };
+            let enc = if encoding == "utf-8" {
+                ColumnEncoding::Utf8
+            } else {
+                ColumnEncoding::Utf16
+            };
+            let (l1, c1) = index.position(&text, start, enc);
+            let (l2, c2) = index.position(&text, end, enc);
+            text.replace_range(start..end, insert);
+            client
+                .notify(
+                    "textDocument/didChange",
+                    json!({
+                        "textDocument": {"uri": uri, "version": version},
+                        "contentChanges": [{"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}, "text": insert}],
+                    }),
+                )
+                .await;
+        }
+        let server_text = client.text(&uri).await;
+        assert_eq!(server_text, text, "{encoding}");
+        // The newest version is published.
+        let got = client.diagnostics(&uri, Some(1001)).await;
+        assert_eq!(
+            essentials(&got),
+            cli_diagnostics(
+                "serverless.yml",
+                &text,
+                if encoding == "utf-8" {
+                    ColumnEncoding::Utf8
+                } else {
+                    ColumnEncoding::Utf16
+                }
+            )
+        );
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn edits_update_and_close_clears_diagnostics() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let got = client.open(&uri, SERVICE).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["code"], "WS201");
+    // Delete the offending authorizer line (0-based line 17).
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": {"line": 17, "character": 0}, "end": {"line": 18, "character": 0}}, "text": ""}]}),
+        )
+        .await;
+    assert_eq!(client.diagnostics(&uri, Some(2)).await, Vec::<Value>::new());
+    // Break the YAML: WS001 appears.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "a: \"unclosed\nb: 1\n"}]}),
+        )
+        .await;
+    let got = client.diagnostics(&uri, Some(3)).await;
+    assert_eq!(got[0]["code"], "WS001");
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let message = client
+        .wait_for("cleared diagnostics", |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["diagnostics"] == json!([])
+        })
+        .await;
+    assert_eq!(message["params"]["uri"], uri.as_str());
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn rule_levels_come_from_the_client_and_from_ws_lint_toml() {
+    // initializationOptions turn WS201 into an info.
+    let (mut client, _) = TestClient::start(json!({}), json!({"rules": {"WS201": "info"}})).await;
+    let uri = uri("serverless.yml");
+    let got = client.open(&uri, SERVICE).await;
+    assert_eq!(got[0]["severity"], 3);
+    // didChangeConfiguration turns it off and republishes.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"ws-lint": {"rules": {"WS201": "off"}}}}),
+        )
+        .await;
+    assert_eq!(client.diagnostics(&uri, Some(1)).await, Vec::<Value>::new());
+    // An unknown rule is reported as a message, not a crash.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"rules": {"WS999": "off"}}}),
+        )
+        .await;
+    let message = client
+        .wait_for("showMessage", |m| m["method"] == "window/showMessage")
+        .await;
+    assert!(message["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("WS999"));
+    assert_eq!(client.diagnostics(&uri, Some(1)).await.len(), 1);
+    client.shutdown().await;
+
+    // A ws-lint.toml beside the file (in a folder with .git so the search stops there).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("ws-lint.toml"),
+        "[rules]\nWS201 = \"off\"\n",
+    )
+    .unwrap();
+    let file = dir.path().join("serverless.yml");
+    let file_uri = tower_lsp_server::ls_types::Uri::from_file_path(&file).unwrap();
+    let file_uri = file_uri.as_str().to_string();
+    let mut client = TestClient::default().await;
+    assert_eq!(client.open(&file_uri, SERVICE).await, Vec::<Value>::new());
+    client.shutdown().await;
+
+    // A broken one: a message, and the defaults.
+    std::fs::write(
+        dir.path().join("ws-lint.toml"),
+        "[rules]\nWS201 = \"loud\"\n",
+    )
+    .unwrap();
+    let mut client = TestClient::default().await;
+    assert_eq!(client.open(&file_uri, SERVICE).await.len(), 1);
+    let message = client
+        .wait_for("showMessage", |m| m["method"] == "window/showMessage")
+        .await;
+    assert!(
+        message["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("loud"),
+        "{message}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_panicking_request_is_answered_with_an_error_and_the_server_lives_on() {
+    let mut client = TestClient::default().await;
+    let response = client.raw_request("ws-lint/panic", Value::Null).await;
+    assert!(response["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("internal error"));
+    let uri = uri("serverless.yml");
+    assert_eq!(client.open(&uri, SERVICE).await.len(), 1);
+    client.shutdown().await;
+}
