@@ -546,3 +546,141 @@ async fn a_panicking_request_is_answered_with_an_error_and_the_server_lives_on()
     assert_eq!(client.open(&uri, SERVICE).await.len(), 1);
     client.shutdown().await;
 }
+
+/// Applies LSP text edits (UTF-16 positions) to a text.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let index = LineIndex::new(text);
+    let offset = |p: &Value| {
+        index.offset(
+            text,
+            p["line"].as_u64().unwrap() as u32,
+            p["character"].as_u64().unwrap() as u32,
+            ColumnEncoding::Utf16,
+        )
+    };
+    let mut ranged: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    ranged.sort_by_key(|(s, _, _)| std::cmp::Reverse(*s));
+    let mut out = text.to_string();
+    for (start, end, new) in ranged {
+        out.replace_range(start..end, &new);
+    }
+    out
+}
+
+fn action_edits(action: &Value, uri: &str) -> Vec<Value> {
+    action["edit"]["changes"][uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn whole(text: &str) -> Value {
+    let index = LineIndex::new(text);
+    let (line, character) = index.position(text, text.len(), ColumnEncoding::Utf16);
+    json!({"start": {"line": 0, "character": 0}, "end": {"line": line, "character": character}})
+}
+
+#[tokio::test]
+async fn code_actions_fix_suppress_and_fix_all() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let diagnostics = client.open(&uri, SERVICE).await;
+    let range = diagnostics[0]["range"].clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": diagnostics}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["remove the authorizer", "suppress WS201 on this line"]
+    );
+    // The removal may change meaning: offered, not preferred.
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert!(actions[0].get("isPreferred").is_none());
+    let fixed = apply(SERVICE, &action_edits(&actions[0], &uri));
+    assert!(
+        !fixed.contains("route: sendMessage\n          authorizer"),
+        "{fixed}"
+    );
+    let suppressed = apply(SERVICE, &action_edits(&actions[1], &uri));
+    assert!(
+        suppressed.contains("          authorizer: auth # ws-lint: ignore[WS201]\n"),
+        "{suppressed}"
+    );
+    assert!(common::reported("serverless.yml", &suppressed, &Default::default()).is_empty());
+
+    // An existing list is extended; the now unused WS002 in it is fixable by fix-all.
+    let text = SERVICE.replace(
+        "          route: sendMessage\n          authorizer: auth\n",
+        "          route: sendMessage\n          authorizer: auth # ws-lint: ignore[WS002]\n",
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&uri, Some(2)).await;
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["WS201", "WS901"]);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": []}}),
+        )
+        .await;
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "suppress WS201 on this line")
+        .unwrap();
+    let suppressed = apply(&text, &action_edits(suppress, &uri));
+    assert!(
+        suppressed.contains("# ws-lint: ignore[WS002, WS201]\n"),
+        "{suppressed}"
+    );
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": whole(&text), "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.ws-lint");
+    let fixed = apply(&text, &action_edits(&actions[0], &uri));
+    // What `ws-lint --fix` would make of it.
+    let mut expected = text.clone();
+    for _ in 0..10 {
+        let analysis = ws_lint::analyze(&expected, "serverless.yml", &Default::default());
+        let outcome = ws_lint::diagnostics::apply_fixes(&expected, &analysis.diagnostics, false);
+        if outcome.applied == 0 {
+            break;
+        }
+        expected = outcome.text;
+    }
+    assert_ne!(expected, text);
+    assert_eq!(fixed, expected);
+    client.shutdown().await;
+}

@@ -5,6 +5,7 @@
 //! feature from one handler file. Requests compute synchronously on a snapshot inside
 //! `catch_unwind`: a panic becomes an error answer, never a dead server.
 
+mod code_action;
 mod convert;
 mod diagnostics;
 mod documents;
@@ -245,6 +246,37 @@ impl Backend {
         }
     }
 
+    /// The current analysis for a request, or the error to answer with.
+    async fn request_snapshot(
+        &self,
+        uri: &Uri,
+        what: &str,
+    ) -> Result<(Arc<Snapshot>, ColumnEncoding)> {
+        let encoding = self.encoding();
+        match self.snapshot(uri) {
+            Ok(Some(snapshot)) => Ok((snapshot, encoding)),
+            Ok(None) => Err(not_found(what)),
+            Err(panic) => {
+                let text = format!("ws-lint: internal error in {what}: {panic}");
+                self.client
+                    .log_message(lsp::MessageType::ERROR, &text)
+                    .await;
+                Err(Error {
+                    code: ErrorCode::InternalError,
+                    message: text.into(),
+                    data: None,
+                })
+            }
+        }
+    }
+
+    fn settings_for(&self, uri: &Uri) -> crate::config::Settings {
+        let file_path = uri.to_file_path().map(|p| p.into_owned());
+        lock(&self.state.settings)
+            .settings_for(file_path.as_deref())
+            .0
+    }
+
     fn document_path(uri: &Uri) -> String {
         match uri.to_file_path() {
             Some(path) => path.display().to_string(),
@@ -349,6 +381,24 @@ impl LanguageServer for Backend {
         self.publish_all().await;
     }
 
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        let (snapshot, encoding) = self
+            .request_snapshot(&uri, "textDocument/codeAction")
+            .await?;
+        let path = Self::document_path(&uri);
+        let settings = self.settings_for(&uri);
+        self.guarded("textDocument/codeAction", || {
+            Ok(Some(code_action::code_actions(
+                &uri, &snapshot, &params, encoding, &settings, &path,
+            )))
+        })
+        .await
+    }
+
     async fn diagnostic(
         &self,
         params: lsp::DocumentDiagnosticParams,
@@ -373,6 +423,15 @@ impl LanguageServer for Backend {
 
 fn capabilities(encoding: ColumnEncoding) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::new(code_action::FIX_ALL),
+                ]),
+                ..Default::default()
+            },
+        )),
         position_encoding: Some(convert::encoding_kind(encoding)),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
             lsp::TextDocumentSyncOptions {
