@@ -8,7 +8,9 @@
 mod code_action;
 mod convert;
 mod diagnostics;
+mod docs;
 mod documents;
+mod query;
 mod settings;
 
 use std::collections::HashMap;
