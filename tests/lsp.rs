@@ -684,3 +684,172 @@ async fn code_actions_fix_suppress_and_fix_all() {
     assert_eq!(fixed, expected);
     client.shutdown().await;
 }
+
+/// The LSP position (UTF-16) of the end of the first occurrence of `marker` in `text`.
+fn position_after(text: &str, marker: &str) -> Value {
+    let offset = text.find(marker).unwrap_or_else(|| panic!("{marker}")) + marker.len();
+    let index = LineIndex::new(text);
+    let (line, character) = index.position(text, offset, ColumnEncoding::Utf16);
+    json!({"line": line, "character": character})
+}
+
+fn labels(items: &Value) -> Vec<String> {
+    let list = items.get("items").unwrap_or(items);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn complete(client: &mut TestClient, uri: &str, text: &str, marker: &str) -> Value {
+    client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position_after(text, marker)}),
+        )
+        .await
+}
+
+async fn hover_text(client: &mut TestClient, uri: &str, text: &str, marker: &str) -> String {
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position_after(text, marker)}),
+        )
+        .await;
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+const RICH: &str = "service: chat # 😀 中文
+provider:
+  name: aws
+  websocketsApiRouteSelectionExpression: $request.body.action
+  logs:
+    websocket:
+      level: INFO
+functions:
+  auth:
+    handler: handler.auth # 認証
+  connect:
+    handler: handler.connect
+    events:
+      - websocket:
+          route: $connect
+          authorizer: auth
+  message:
+    handler: handler.message
+    events:
+      - websocket: sendMessage
+      - websocket:
+          route: joinRoom
+";
+
+#[tokio::test]
+async fn hover_explains_keys_values_rules_and_authorizers() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, RICH).await;
+    let text = hover_text(&mut client, &uri, RICH, "rout").await;
+    assert!(text.contains("route key"), "{text}");
+    let text = hover_text(&mut client, &uri, RICH, "route: $con").await;
+    assert!(text.contains("opens a connection"), "{text}");
+    let text = hover_text(&mut client, &uri, RICH, "level: IN").await;
+    assert!(text.contains("Log every request"), "{text}");
+    let text = hover_text(&mut client, &uri, RICH, "authorizer: au").await;
+    assert!(
+        text.contains("function `auth` (line 9)") && text.contains("handler.auth"),
+        "{text}"
+    );
+    let text = hover_text(&mut client, &uri, RICH, "    webso").await;
+    assert!(text.contains("Logging of the WebSocket stage"), "{text}");
+    // A rule's documentation on its diagnostic.
+    client.open(&uri, SERVICE).await;
+    let text = hover_text(&mut client, &uri, SERVICE, "sendMessage\n          autho").await;
+    assert!(
+        text.contains("WS201") && text.contains("## What it does"),
+        "{text}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn completion_offers_routes_keys_values_and_authorizers() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = RICH.replace(
+        "          route: joinRoom\n",
+        "          route: $\n          authorizer: \n          \n",
+    );
+    let text = text.replace("      level: INFO\n", "      level: \n      \n");
+    client.open(&uri, &text).await;
+    let items = complete(&mut client, &uri, &text, "route: $").await;
+    let got = labels(&items);
+    for want in ["$connect", "$disconnect", "$default", "sendMessage"] {
+        assert!(got.contains(&want.to_string()), "{want} in {got:?}");
+    }
+    // The `$` typed so far is replaced, not doubled.
+    let item = &items.as_array().unwrap()[0];
+    assert_eq!(
+        item["textEdit"]["range"]["start"],
+        position_after(&text, "route: ")
+    );
+    let got = labels(&complete(&mut client, &uri, &text, "route: $\n          authorizer: ").await);
+    assert_eq!(got, ["auth", "connect", "message"]);
+    let got = labels(&complete(&mut client, &uri, &text, "authorizer: \n          ").await);
+    assert_eq!(
+        got,
+        ["route", "routeResponseSelectionExpression", "authorizer"]
+    );
+    let got = labels(&complete(&mut client, &uri, &text, "level: ").await);
+    assert_eq!(got, ["INFO", "ERROR"]);
+    let got = labels(&complete(&mut client, &uri, &text, "level: \n      ").await);
+    assert!(got.contains(&"fullExecutionData".to_string()), "{got:?}");
+    // A new events item: the snippet.
+    let text2 = text.replace(
+        "      - websocket: sendMessage\n",
+        "      - websocket: sendMessage\n      - \n",
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text2}]}),
+        )
+        .await;
+    let items = complete(&mut client, &uri, &text2, "sendMessage\n      - ").await;
+    let snippet = &items.as_array().unwrap()[0];
+    assert_eq!(snippet["label"], "websocket event");
+    assert_eq!(
+        snippet["textEdit"]["newText"],
+        "websocket:\n          route: ${1:\\$connect}$0"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn completion_works_in_a_broken_document() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, RICH).await;
+    // Mid-typing: an unclosed quote above the cursor, and a half-typed route.
+    let broken = RICH
+        .replace("handler: handler.message", "handler: \"handler.mess")
+        .replace("route: joinRoom", "route: $d\n          authorizer: ");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&uri, Some(2)).await;
+    assert_eq!(diagnostics[0]["code"], "WS001");
+    let got = labels(&complete(&mut client, &uri, &broken, "route: $d").await);
+    assert!(got.contains(&"$disconnect".to_string()), "{got:?}");
+    // Function names from the last analysis that parsed.
+    let got = labels(&complete(&mut client, &uri, &broken, "$d\n          authorizer: ").await);
+    assert_eq!(got, ["auth", "connect", "message"]);
+    client.shutdown().await;
+}

@@ -73,7 +73,10 @@ pub const KEYS: &[KeyDoc] = &[
         doc: "How API Gateway picks a route for an incoming message. Default: \
               `$request.body.action` (the `action` field of a JSON message). Messages that match \
               no route go to `$default`.",
-        values: &[("$request.body.action", "The `action` field of a JSON message (the default).")],
+        values: &[(
+            "$request.body.action",
+            "The `action` field of a JSON message (the default).",
+        )],
     },
     KeyDoc {
         path: &["provider", "websocketsDescription"],
@@ -180,13 +183,29 @@ pub const KEYS: &[KeyDoc] = &[
         values: &[],
     },
     KeyDoc {
-        path: &["functions", "*", "events", "-", "websocket", "authorizer", "name"],
+        path: &[
+            "functions",
+            "*",
+            "events",
+            "-",
+            "websocket",
+            "authorizer",
+            "name",
+        ],
         kind: Kind::String,
         doc: "The authorizer function, by its key under `functions`.",
         values: &[],
     },
     KeyDoc {
-        path: &["functions", "*", "events", "-", "websocket", "authorizer", "arn"],
+        path: &[
+            "functions",
+            "*",
+            "events",
+            "-",
+            "websocket",
+            "authorizer",
+            "arn",
+        ],
         kind: Kind::String,
         doc: "The authorizer function's ARN (a function outside this service).",
         values: &[],

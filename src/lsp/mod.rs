@@ -6,10 +6,12 @@
 //! `catch_unwind`: a panic becomes an error answer, never a dead server.
 
 mod code_action;
+mod completion;
 mod convert;
 mod diagnostics;
 mod docs;
 mod documents;
+mod hover;
 mod query;
 mod settings;
 
@@ -186,8 +188,12 @@ impl Backend {
         Ok(Some(snapshot))
     }
 
-    /// The newest analysis that parsed, for features that need a tree while the user types.
-    fn last_good(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+    /// The analysis to read the service model from: the current one when it parsed, else the
+    /// newest one that did (the user is mid-typing).
+    fn model(&self, uri: &Uri, current: &Arc<Snapshot>) -> Option<Arc<Snapshot>> {
+        if current.parsed() {
+            return Some(current.clone());
+        }
         lock(&self.state.documents)
             .get(uri)
             .and_then(|d| d.last_good.clone())
@@ -383,6 +389,50 @@ impl LanguageServer for Backend {
         self.publish_all().await;
     }
 
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        let position = params.text_document_position_params.position;
+        let (snapshot, encoding) = self.request_snapshot(&uri, "textDocument/hover").await?;
+        let model = self.model(&uri, &snapshot);
+        self.guarded("textDocument/hover", || {
+            let converter =
+                convert::Converter::new(&snapshot.text, &snapshot.analysis.line_index, encoding);
+            let offset = converter.offset(position);
+            Ok(hover::hover(
+                &snapshot,
+                model.as_deref(),
+                &converter,
+                offset,
+            ))
+        })
+        .await
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        let position = params.text_document_position.position;
+        let (snapshot, encoding) = self
+            .request_snapshot(&uri, "textDocument/completion")
+            .await?;
+        let model = self.model(&uri, &snapshot);
+        self.guarded("textDocument/completion", || {
+            let converter =
+                convert::Converter::new(&snapshot.text, &snapshot.analysis.line_index, encoding);
+            let offset = converter.offset(position);
+            let items =
+                completion::completion(&snapshot.text, &converter, model.as_deref(), offset);
+            Ok(Some(lsp::CompletionResponse::Array(items)))
+        })
+        .await
+    }
+
     async fn code_action(
         &self,
         params: lsp::CodeActionParams,
@@ -425,6 +475,11 @@ impl LanguageServer for Backend {
 
 fn capabilities(encoding: ColumnEncoding) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec!["$".into(), ":".into(), " ".into(), "-".into()]),
+            ..Default::default()
+        }),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
             lsp::CodeActionOptions {
                 code_action_kinds: Some(vec![

@@ -63,7 +63,12 @@ fn split_key(content: &str) -> Option<(String, usize)> {
                 if c == '#' && (i == 0 || content[..i].ends_with([' ', '\t'])) {
                     return None;
                 }
-                if c == ':' && content[i + 1..].chars().next().is_none_or(|n| n == ' ' || n == '\t') {
+                if c == ':'
+                    && content[i + 1..]
+                        .chars()
+                        .next()
+                        .is_none_or(|n| n == ' ' || n == '\t')
+                {
                     at = Some(i);
                     break;
                 }
@@ -154,7 +159,9 @@ pub fn cursor(text: &str, offset: usize) -> Cursor {
     // A key on the cursor's own line is not a parent of what is typed after it... unless the
     // cursor is past its colon, which `split_key` below handles.
     local.retain(|(_, e)| *e == Element::Dash);
-    let first_col = local.first().map_or(content_col.min(before.len()), |(c, _)| *c);
+    let first_col = local
+        .first()
+        .map_or(content_col.min(before.len()), |(c, _)| *c);
     let mut path = parents(text, start, first_col, !local.is_empty());
     path.extend(local.iter().map(|_| "-".to_string()));
     let content = &before[content_col.min(before.len())..];
@@ -164,7 +171,9 @@ pub fn cursor(text: &str, offset: usize) -> Cursor {
             .unwrap_or(end - from)
     };
     if let Some((key, key_len)) = split_key(content) {
-        let after_colon = content[key_len..].find(':').map_or(key_len, |i| key_len + i + 1);
+        let after_colon = content[key_len..]
+            .find(':')
+            .map_or(key_len, |i| key_len + i + 1);
         let value = &content[after_colon..];
         let lead = value.len() - value.trim_start().len();
         let mut value_start = start + content_col + after_colon + lead;
@@ -209,7 +218,9 @@ pub fn line_entry(text: &str, offset: usize) -> Option<LineEntry> {
     let quoted = content.starts_with(['"', '\'']);
     let key_start = start + content_col + usize::from(quoted);
     let key_range = TextRange::new(key_start, key_start + key.len());
-    let after_colon = content[key_len..].find(':').map_or(key_len, |i| key_len + i + 1);
+    let after_colon = content[key_len..]
+        .find(':')
+        .map_or(key_len, |i| key_len + i + 1);
     let raw = &content[after_colon..];
     // Cut a trailing comment.
     let raw = match raw.find(" #") {
@@ -269,7 +280,12 @@ functions:
     fn finds_the_key_path_and_slot() {
         let c = at("level: IN");
         assert_eq!(c.path, ["provider", "logs", "websocket"]);
-        assert_eq!(c.slot, Slot::Value { key: "level".into() });
+        assert_eq!(
+            c.slot,
+            Slot::Value {
+                key: "level".into()
+            }
+        );
         assert_eq!(c.prefix, "IN");
         let c = at("route: $co");
         assert_eq!(c.path, ["functions", "connect", "events", "-", "websocket"]);
@@ -277,13 +293,29 @@ functions:
         let c = at("- route.");
         assert_eq!(
             c.path,
-            ["functions", "connect", "events", "-", "websocket", "authorizer", "identitySource", "-"]
+            [
+                "functions",
+                "connect",
+                "events",
+                "-",
+                "websocket",
+                "authorizer",
+                "identitySource",
+                "-"
+            ]
         );
         assert_eq!(c.slot, Slot::Key);
         let c = at("identitySource:\n            - route.\n          ");
         assert_eq!(
             c.path,
-            ["functions", "connect", "events", "-", "websocket", "authorizer"]
+            [
+                "functions",
+                "connect",
+                "events",
+                "-",
+                "websocket",
+                "authorizer"
+            ]
         );
         let c = at("handler: h\n    events:\n    - ");
         assert_eq!(c.path, ["functions", "connect", "events", "-"]);
@@ -294,6 +326,9 @@ functions:
         let entry = line_entry(TEXT, TEXT.find("$co").unwrap()).unwrap();
         assert_eq!(entry.key, "route");
         assert_eq!(entry.value.unwrap().0, "$co");
-        assert_eq!(entry.path, ["functions", "connect", "events", "-", "websocket"]);
+        assert_eq!(
+            entry.path,
+            ["functions", "connect", "events", "-", "websocket"]
+        );
     }
 }
