@@ -853,3 +853,122 @@ async fn completion_works_in_a_broken_document() {
     assert_eq!(got, ["auth", "connect", "message"]);
     client.shutdown().await;
 }
+
+fn at(text: &str, marker: &str) -> Value {
+    position_after(text, marker)
+}
+
+#[tokio::test]
+async fn navigation_definition_references_rename_symbols_hints() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = format!(
+        "{RICH}  other:\n    handler: h.other\n    events:\n      - websocket:\n          route: $connect\n          authorizer:\n            name: \"auth\"\n"
+    );
+    client.open(&uri, &text).await;
+    // Definition: authorizer name → the function's key (line 8, `auth`).
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "authorizer: au")}),
+        )
+        .await;
+    assert_eq!(def["range"]["start"], json!({"line": 8, "character": 2}));
+    assert_eq!(def["range"]["end"], json!({"line": 8, "character": 6}));
+    // References of `auth` from its key: both authorizer uses, the quoted one without quotes.
+    let refs = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "  au"), "context": {"includeDeclaration": false}}),
+        )
+        .await;
+    let refs = refs.as_array().unwrap();
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert_eq!(refs[1]["range"]["start"]["character"], 19);
+    // Rename updates the key and both uses.
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "authorizer: au"), "newName": "checkToken"}),
+        )
+        .await;
+    let renamed = apply(&text, edit["changes"][&uri].as_array().unwrap());
+    assert_eq!(renamed.matches("checkToken").count(), 3, "{renamed}");
+    assert!(renamed.contains("  checkToken:\n") && renamed.contains("name: \"checkToken\""));
+    let bad = client
+        .raw_request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "authorizer: au"), "newName": "no spaces"}),
+        )
+        .await;
+    assert!(bad.get("error").is_some());
+    // Symbols: provider settings, then functions with their routes.
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let symbols = symbols.as_array().unwrap();
+    let names: Vec<&str> = symbols
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["provider", "auth", "connect", "message", "other"]);
+    let provider: Vec<&str> = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        provider,
+        ["websocketsApiRouteSelectionExpression", "logs.websocket"]
+    );
+    let routes: Vec<&str> = symbols[3]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes, ["sendMessage", "joinRoom"]);
+    // Inlay hints: identitySource defaults for both authorizers (level INFO is set explicitly;
+    // the expression too).
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(&text)}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["default: identitySource: route.request.header.Auth"; 2]
+    );
+    let minimal = "provider:\n  name: aws\n  logs:\n    websocket: true\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket: $default\n";
+    client
+        .notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": minimal}]}))
+        .await;
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(minimal)}),
+        )
+        .await;
+    let hints = hints.as_array().unwrap();
+    let labels: Vec<&str> = hints.iter().map(|h| h["label"].as_str().unwrap()).collect();
+    assert_eq!(
+        labels,
+        [
+            "default: websocketsApiRouteSelectionExpression: $request.body.action",
+            "default: level: INFO"
+        ]
+    );
+    assert_eq!(hints[0]["position"], json!({"line": 0, "character": 9}));
+    client.shutdown().await;
+}

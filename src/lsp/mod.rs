@@ -8,12 +8,17 @@
 mod code_action;
 mod completion;
 mod convert;
+mod definition;
 mod diagnostics;
 mod docs;
 mod documents;
 mod hover;
+mod inlay_hints;
 mod query;
+mod references;
+mod rename;
 mod settings;
+mod symbols;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -278,6 +283,26 @@ impl Backend {
         }
     }
 
+    /// Runs a navigation feature on the current analysis when the text parses (positions from
+    /// an older analysis would point at the wrong places); `None` while it is broken.
+    async fn with_parsed<T>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        f: impl FnOnce(&Snapshot, &convert::Converter) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
+        let (snapshot, encoding) = self.request_snapshot(uri, what).await?;
+        if !snapshot.parsed() {
+            return Ok(None);
+        }
+        self.guarded(what, || {
+            let converter =
+                convert::Converter::new(&snapshot.text, &snapshot.analysis.line_index, encoding);
+            f(&snapshot, &converter)
+        })
+        .await
+    }
+
     fn settings_for(&self, uri: &Uri) -> crate::config::Settings {
         let file_path = uri.to_file_path().map(|p| p.into_owned());
         lock(&self.state.settings)
@@ -433,6 +458,83 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri.clone();
+        self.with_parsed(&uri, "textDocument/definition", |snapshot, converter| {
+            let offset = converter.offset(at.position);
+            Ok(definition::definition(&uri, snapshot, converter, offset))
+        })
+        .await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri.clone();
+        let include = params.context.include_declaration;
+        self.with_parsed(&uri, "textDocument/references", |snapshot, converter| {
+            let offset = converter.offset(at.position);
+            Ok(references::references(
+                &uri, snapshot, converter, offset, include,
+            ))
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_parsed(&uri, "textDocument/prepareRename", |snapshot, converter| {
+            let offset = converter.offset(params.position);
+            Ok(rename::prepare(snapshot, converter, offset))
+        })
+        .await
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri.clone();
+        self.with_parsed(&uri, "textDocument/rename", |snapshot, converter| {
+            let offset = converter.offset(at.position);
+            rename::rename(&uri, snapshot, converter, offset, &params.new_name)
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        self.with_parsed(
+            &uri,
+            "textDocument/documentSymbol",
+            |snapshot, converter| {
+                Ok(Some(lsp::DocumentSymbolResponse::Nested(symbols::symbols(
+                    snapshot, converter,
+                ))))
+            },
+        )
+        .await
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> Result<Option<Vec<lsp::InlayHint>>> {
+        let uri = params.text_document.uri;
+        self.with_parsed(&uri, "textDocument/inlayHint", |snapshot, converter| {
+            let range = converter.text_range(params.range);
+            Ok(Some(inlay_hints::inlay_hints(snapshot, converter, range)))
+        })
+        .await
+    }
+
     async fn code_action(
         &self,
         params: lsp::CodeActionParams,
@@ -475,6 +577,14 @@ impl LanguageServer for Backend {
 
 fn capabilities(encoding: ColumnEncoding) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         completion_provider: Some(lsp::CompletionOptions {
             trigger_characters: Some(vec!["$".into(), ":".into(), " ".into(), "-".into()]),
