@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, RuleLevel, Settings};
 use crate::rules;
 
+/// A `ws-lint.toml` found for a folder: its path and what parsing it gave.
+type Found = Option<(PathBuf, Result<Config, String>)>;
+
 #[derive(Default)]
 pub struct SettingsState {
     /// Rule levels from the client.
@@ -15,7 +18,7 @@ pub struct SettingsState {
     /// Bumped on every settings change; analyses made with an older one are stale.
     pub generation: u64,
     /// Per folder: the config found for it (its path and the parse result), if any.
-    cache: HashMap<PathBuf, Option<(PathBuf, Result<Config, String>)>>,
+    cache: HashMap<PathBuf, Found>,
 }
 
 impl SettingsState {
@@ -74,7 +77,7 @@ impl SettingsState {
         (settings, error)
     }
 
-    fn find(&mut self, dir: &Path) -> Option<(PathBuf, Result<Config, String>)> {
+    fn find(&mut self, dir: &Path) -> Found {
         if let Some(found) = self.cache.get(dir) {
             return found.clone();
         }
