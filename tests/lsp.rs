@@ -972,3 +972,77 @@ async fn navigation_definition_references_rename_symbols_hints() {
     assert_eq!(hints[0]["position"], json!({"line": 0, "character": 9}));
     client.shutdown().await;
 }
+
+/// A realistic service of about 2,000 lines: 100 functions with websocket events, authorizers
+/// and comments with non-ASCII text.
+fn big_service() -> String {
+    let mut text = String::from(
+        "service: chat # 😀\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  websocketsApiName: chat-ws\n  logs:\n    websocket:\n      level: INFO\nfunctions:\n  auth:\n    handler: handler.auth\n",
+    );
+    for i in 0..100 {
+        text.push_str(&format!(
+            "  # 函数 {i} ✓\n  fn{i}:\n    handler: src/handlers/fn{i}.handler\n    memorySize: 256\n    timeout: 10\n    environment:\n      TABLE: table-{i}\n      STAGE: ${{sls:stage}}\n    events:\n      - websocket:\n          route: action{i}\n          routeResponseSelectionExpression: $default\n      - websocket:\n          route: other{i}\n      - websocket: third{i}\n      - http:\n          path: /fn{i}\n          method: get\n    tags:\n      team: chat\n"
+        ));
+    }
+    text.push_str("  connect:\n    handler: handler.connect\n    events:\n      - websocket:\n          route: $connect\n          authorizer: auth\n");
+    text
+}
+
+/// Prints latency on a ~2,000-line service (debug build): `cargo test --test lsp latency -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore]
+async fn latency_on_a_large_service() {
+    use std::time::Instant;
+    let text = big_service();
+    let lines = text.lines().count();
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let started = Instant::now();
+    client.open(&uri, &text).await;
+    let open = started.elapsed();
+    let mut edits = Vec::new();
+    let mut completions = Vec::new();
+    let mut hovers = Vec::new();
+    let line = text
+        .lines()
+        .position(|l| l.contains("route: action50"))
+        .unwrap() as u32;
+    for version in 2..22 {
+        let started = Instant::now();
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": {"line": line, "character": 23}, "end": {"line": line, "character": 23}}, "text": "x"}]}),
+            )
+            .await;
+        client.diagnostics(&uri, Some(version)).await;
+        edits.push(started.elapsed());
+        let started = Instant::now();
+        client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 17}}),
+            )
+            .await;
+        completions.push(started.elapsed());
+        let started = Instant::now();
+        client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 12}}),
+            )
+            .await;
+        hovers.push(started.elapsed());
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    println!(
+        "{lines} lines: open→diagnostics {open:?}; median edit→diagnostics {:?}; completion {:?}; hover {:?}",
+        median(&mut edits),
+        median(&mut completions),
+        median(&mut hovers)
+    );
+    client.shutdown().await;
+}
