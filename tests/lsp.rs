@@ -1046,3 +1046,87 @@ async fn latency_on_a_large_service() {
     );
     client.shutdown().await;
 }
+
+/// The real binary over stdio: answers, exits 0 after shutdown + exit, and exits (1) when the
+/// client goes away without shutdown.
+#[test]
+fn the_binary_serves_stdio_and_exits_when_the_client_goes_away() {
+    use std::io::{BufRead, Read, Write};
+    use std::process::{Command, Stdio};
+
+    fn frame(message: Value) -> Vec<u8> {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{}", body.len(), body).into_bytes()
+    }
+    fn wait(child: &mut std::process::Child) -> i32 {
+        let deadline = std::time::Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_ws-lint"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let initialize =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}});
+
+    let mut child = spawn();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&frame(initialize.clone())).unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    // Reads messages until the response with this id.
+    let mut response = |id: i64| loop {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some(n) = line.trim().strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        stdout.read_exact(&mut body).unwrap();
+        let message: Value = serde_json::from_slice(&body).unwrap();
+        if message["id"] == id {
+            return message;
+        }
+    };
+    assert_eq!(response(1)["result"]["serverInfo"]["name"], "ws-lint");
+    for message in [
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    ] {
+        stdin.write_all(&frame(message)).unwrap();
+    }
+    stdin.flush().unwrap();
+    assert_eq!(response(2)["result"], Value::Null);
+    stdin
+        .write_all(&frame(json!({"jsonrpc": "2.0", "method": "exit"})))
+        .unwrap();
+    stdin.flush().unwrap();
+    assert_eq!(wait(&mut child), 0);
+
+    // The client dies: stdin closes without shutdown.
+    let mut child = spawn();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&frame(initialize)).unwrap();
+    drop(stdin);
+    assert_eq!(wait(&mut child), 1);
+}
