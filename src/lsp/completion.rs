@@ -77,7 +77,7 @@ pub fn completion(
                     kind: Some(lsp::CompletionItemKind::PROPERTY),
                     documentation: Some(lsp::Documentation::MarkupContent(lsp::MarkupContent {
                         kind: lsp::MarkupKind::Markdown,
-                        value: doc.doc.to_string(),
+                        value: doc.doc().to_string(),
                     })),
                     filter_text: Some(name.to_string()),
                     text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {

@@ -1,6 +1,71 @@
-//! Documentation of the WebSocket keys and values of a Serverless service: one table, read by
-//! hover and completion. Paths are key paths from the document root; `*` matches any one key (a
-//! function name) and `-` stands for a list item.
+//! Documentation of the WebSocket keys and values of a Serverless service, read by hover and
+//! completion. The keys' descriptions come from `schemas/serverless-websocket.schema.json` (the
+//! schema users of other YAML tools get too); this table adds what a schema cannot say: the
+//! kind of value completion offers and the documented values. Paths are key paths from the
+//! document root; `*` matches any one key (a function name) and `-` stands for a list item.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The JSON Schema of the WebSocket parts of a service (draft-07).
+pub const SCHEMA: &str = include_str!("../../schemas/serverless-websocket.schema.json");
+
+fn schema() -> &'static Value {
+    static SCHEMA_VALUE: OnceLock<Value> = OnceLock::new();
+    SCHEMA_VALUE.get_or_init(|| serde_json::from_str(SCHEMA).unwrap_or(Value::Null))
+}
+
+/// Follows a local `$ref` (`#/definitions/x`).
+fn resolve(node: &'static Value) -> &'static Value {
+    let mut current = node;
+    for _ in 0..16 {
+        let Some(target) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+            .and_then(|name| schema().get("definitions")?.get(name))
+        else {
+            break;
+        };
+        current = target;
+    }
+    current
+}
+
+/// The schema of `segment` inside `node` (a key, `*` for any key, `-` for a list item),
+/// looking through `anyOf` branches.
+fn child(node: &'static Value, segment: &str, depth: usize) -> Option<&'static Value> {
+    if depth > 8 {
+        return None;
+    }
+    let node = resolve(node);
+    let direct = match segment {
+        "-" => node.get("items").filter(|i| i.is_object()),
+        "*" => node
+            .get("patternProperties")
+            .and_then(|p| p.as_object()?.values().next())
+            .or_else(|| node.get("additionalProperties").filter(|a| a.is_object())),
+        key => node.get("properties").and_then(|p| p.get(key)),
+    };
+    direct.or_else(|| {
+        node.get("anyOf")?
+            .as_array()?
+            .iter()
+            .find_map(|branch| child(branch, segment, depth + 1))
+    })
+}
+
+/// The schema's description of the key at `path` (a normalized path).
+pub fn description(path: &[&str]) -> Option<&'static str> {
+    let mut node = schema();
+    for segment in path {
+        node = child(node, segment, 0)?;
+    }
+    node.get("description")
+        .or_else(|| resolve(node).get("description"))
+        .and_then(Value::as_str)
+}
 
 /// What a key's value is, for completion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,7 +83,6 @@ pub enum Kind {
 pub struct KeyDoc {
     pub path: &'static [&'static str],
     pub kind: Kind,
-    pub doc: &'static str,
     /// Documented values: (value, explanation).
     pub values: &'static [(&'static str, &'static str)],
 }
@@ -64,15 +128,11 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         path: &["provider", "websocketsApiName"],
         kind: Kind::String,
-        doc: "Name of the WebSocket API. Default: `${stage}-${service}-websockets`.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "websocketsApiRouteSelectionExpression"],
         kind: Kind::String,
-        doc: "How API Gateway picks a route for an incoming message. Default: \
-              `$request.body.action` (the `action` field of a JSON message). Messages that match \
-              no route go to `$default`.",
         values: &[(
             "$request.body.action",
             "The `action` field of a JSON message (the default).",
@@ -81,83 +141,61 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         path: &["provider", "websocketsDescription"],
         kind: Kind::String,
-        doc: "Description of the WebSocket API, its deployment and its stage. Default: \
-              `Serverless Websockets`.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "websocket"],
         kind: Kind::Object,
-        doc: "Settings of the WebSocket API. Its only key is `useProviderTags`.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "websocket", "useProviderTags"],
         kind: Kind::Bool,
-        doc: "Copy `provider.tags` to the WebSocket API. Default: `false` (the API gets no tags).",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "apiGateway", "websocketApiId"],
         kind: Kind::String,
-        doc: "Use an existing WebSocket API instead of creating one. No stage, log group or log \
-              settings are created then: `provider.logs.websocket` is ignored.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket"],
         kind: Kind::BoolOrObject,
-        doc: "Logging of the WebSocket stage. `true` or an object turns it on, with defaults: \
-              access logging on, execution logging on, full execution data on, level `INFO`. \
-              Needs the account-level CloudWatch role.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "level"],
         kind: Kind::String,
-        doc: "Execution log level: `INFO` (default) or `ERROR`, upper case. Ignored when \
-              `executionLogging` is `false`.",
         values: LOG_LEVELS,
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "accessLogging"],
         kind: Kind::Bool,
-        doc: "Write access logs (one line per request, in `format`). Default: `true`.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "executionLogging"],
         kind: Kind::Bool,
-        doc: "Write execution logs. Default: `true`; `false` sets the logging level to `OFF`.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "fullExecutionData"],
         kind: Kind::Bool,
-        doc: "Log full requests and responses (message bodies included). Default: `true`.",
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "format"],
         kind: Kind::String,
-        doc: "Access log line format, with `$context.` variables. Must include \
-              `$context.requestId`.",
         values: &[],
     },
     KeyDoc {
         path: &["functions", "*", "events", "-", "websocket"],
         kind: Kind::StringOrObject,
-        doc: "A WebSocket route handled by this function: a route key (`websocket: $connect`), \
-              or an object with `route`, and optionally `routeResponseSelectionExpression` and \
-              `authorizer`.",
         values: ROUTE_VALUES,
     },
     KeyDoc {
         path: &["functions", "*", "events", "-", "websocket", "route"],
         kind: Kind::String,
-        doc: "The route key: `$connect`, `$disconnect`, `$default`, or a custom key matched \
-              against the route selection expression (by default the `action` field of a JSON \
-              message). Custom keys must not start with `$`.",
         values: ROUTE_VALUES,
     },
     KeyDoc {
@@ -170,16 +208,11 @@ pub const KEYS: &[KeyDoc] = &[
             "routeResponseSelectionExpression",
         ],
         kind: Kind::String,
-        doc: "Send the function's return value back to the client. The only accepted value is \
-              `$default`.",
         values: &[("$default", "Send the function's response to the client.")],
     },
     KeyDoc {
         path: &["functions", "*", "events", "-", "websocket", "authorizer"],
         kind: Kind::StringOrObject,
-        doc: "A Lambda authorizer: a function name of this service, an ARN, or an object with \
-              `name` or `arn` and `identitySource`. API Gateway runs authorizers on `$connect` \
-              only.",
         values: &[],
     },
     KeyDoc {
@@ -193,7 +226,6 @@ pub const KEYS: &[KeyDoc] = &[
             "name",
         ],
         kind: Kind::String,
-        doc: "The authorizer function, by its key under `functions`.",
         values: &[],
     },
     KeyDoc {
@@ -207,7 +239,6 @@ pub const KEYS: &[KeyDoc] = &[
             "arn",
         ],
         kind: Kind::String,
-        doc: "The authorizer function's ARN (a function outside this service).",
         values: &[],
     },
     KeyDoc {
@@ -221,13 +252,16 @@ pub const KEYS: &[KeyDoc] = &[
             "identitySource",
         ],
         kind: Kind::List,
-        doc: "Where the identity comes from: a list like `route.request.header.Auth` or \
-              `route.request.querystring.token`. Default: `route.request.header.Auth`. If a \
-              listed source is missing, API Gateway answers 401 without calling the authorizer. \
-              (`$request.header.X` is the HTTP API form, not this one.)",
         values: IDENTITY_SOURCES,
     },
 ];
+
+impl KeyDoc {
+    /// The key's description, from the schema.
+    pub fn doc(&self) -> &'static str {
+        description(self.path).unwrap_or("")
+    }
+}
 
 /// Drops the `-` of the list form of `functions` (`functions: [{a: ...}]`), so one pattern
 /// serves both forms.
@@ -283,5 +317,13 @@ mod tests {
             names,
             ["route", "routeResponseSelectionExpression", "authorizer"]
         );
+    }
+
+    #[test]
+    fn every_documented_key_has_a_description_in_the_schema() {
+        assert!(schema().is_object(), "the schema does not parse");
+        for key in KEYS {
+            assert!(!key.doc().is_empty(), "{:?} has no description", key.path);
+        }
     }
 }

@@ -42,7 +42,7 @@ pub fn hover(
         let key_doc = docs::key(&normalized);
         if entry.key_range.touches(offset) {
             if let Some(doc) = key_doc {
-                sections.insert(0, format!("**{}**\n\n{}", entry.key, doc.doc));
+                sections.insert(0, format!("**{}**\n\n{}", entry.key, doc.doc()));
                 range = range.or(Some(entry.key_range));
             }
         } else if let Some((value, value_range)) = &entry.value {
