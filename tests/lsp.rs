@@ -509,8 +509,29 @@ async fn rule_levels_come_from_the_client_and_from_ws_lint_toml() {
     let file = dir.path().join("serverless.yml");
     let file_uri = tower_lsp_server::ls_types::Uri::from_file_path(&file).unwrap();
     let file_uri = file_uri.as_str().to_string();
-    let mut client = TestClient::default().await;
+    let (mut client, _) = TestClient::start(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        Value::Null,
+    )
+    .await;
     assert_eq!(client.open(&file_uri, SERVICE).await, Vec::<Value>::new());
+    // The file changes: the client tells us, diagnostics are republished.
+    std::fs::write(
+        dir.path().join("ws-lint.toml"),
+        "[rules]\nWS201 = \"info\"\n",
+    )
+    .unwrap();
+    let toml_uri =
+        tower_lsp_server::ls_types::Uri::from_file_path(dir.path().join("ws-lint.toml")).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": toml_uri.as_str(), "type": 2}]}),
+        )
+        .await;
+    let got = client.diagnostics(&file_uri, Some(1)).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["severity"], 3);
     client.shutdown().await;
 
     // A broken one: a message, and the defaults.
@@ -1129,4 +1150,67 @@ fn the_binary_serves_stdio_and_exits_when_the_client_goes_away() {
     stdin.write_all(&frame(initialize)).unwrap();
     drop(stdin);
     assert_eq!(wait(&mut child), 1);
+}
+
+#[tokio::test]
+async fn navigation_and_hover_with_non_ascii_before_the_cursor() {
+    let text = "service: chat # 聊天 😀\nfunctions:\n  auth:\n    handler: h.auth\n  connect:\n    handler: h.c\n    events:\n      - websocket: {route: $connect, description: \"😀中\", authorizer: auth}\n      - websocket:\n          route: \"$conn\"\n";
+    for (caps, encoding) in [
+        (json!({}), ColumnEncoding::Utf16),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            ColumnEncoding::Utf8,
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let uri = uri("serverless.yml");
+        client.open(&uri, text).await;
+        let index = LineIndex::new(text);
+        let pos = |offset: usize| {
+            let (line, character) = index.position(text, offset, encoding);
+            json!({"line": line, "character": character})
+        };
+        let use_at = text.find("authorizer: auth}").unwrap() + "authorizer: ".len();
+        let def = client
+            .request(
+                "textDocument/definition",
+                json!({"textDocument": {"uri": uri}, "position": pos(use_at + 2)}),
+            )
+            .await;
+        let key = text.find("  auth:").unwrap() + 2;
+        assert_eq!(def["range"]["start"], pos(key));
+        let refs = client
+            .request(
+                "textDocument/references",
+                json!({"textDocument": {"uri": uri}, "position": pos(key), "context": {"includeDeclaration": true}}),
+            )
+            .await;
+        let starts: Vec<Value> = refs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["range"]["start"].clone())
+            .collect();
+        assert_eq!(starts, [pos(key), pos(use_at)]);
+        let prepared = client
+            .request(
+                "textDocument/prepareRename",
+                json!({"textDocument": {"uri": uri}, "position": pos(use_at)}),
+            )
+            .await;
+        assert_eq!(prepared["placeholder"], "auth");
+        assert_eq!(prepared["range"]["end"], pos(use_at + 4));
+        // Completion inside a quoted value: replaces from after the quote.
+        let at = text.find("\"$conn").unwrap() + 1;
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": pos(at + 5)}),
+            )
+            .await;
+        let first = &items.as_array().unwrap()[0];
+        assert_eq!(first["textEdit"]["range"]["start"], pos(at));
+        assert_eq!(first["textEdit"]["range"]["end"], pos(at + 5));
+        client.shutdown().await;
+    }
 }

@@ -56,16 +56,20 @@ impl<'a> Converter<'a> {
 
     /// An engine diagnostic as the editor sees it: same code, message and position as the CLI.
     pub fn diagnostic(&self, uri: &Uri, diagnostic: &Diagnostic) -> lsp::Diagnostic {
+        // Related places in this file convert exactly; places in other files (includes) can
+        // only point at their start, since their text is not at hand here.
         let related: Vec<lsp::DiagnosticRelatedInformation> = diagnostic
             .related
             .iter()
-            .filter(|r| r.path.is_none())
-            .map(|r| lsp::DiagnosticRelatedInformation {
-                location: lsp::Location {
-                    uri: uri.clone(),
-                    range: self.range(r.range),
-                },
-                message: r.message.clone(),
+            .filter_map(|r| {
+                let (uri, range) = match &r.path {
+                    None => (uri.clone(), self.range(r.range)),
+                    Some(path) => (other_file(uri, path)?, lsp::Range::default()),
+                };
+                Some(lsp::DiagnosticRelatedInformation {
+                    location: lsp::Location { uri, range },
+                    message: r.message.clone(),
+                })
             })
             .collect();
         let tags: Vec<lsp::DiagnosticTag> = diagnostic
@@ -99,6 +103,16 @@ impl<'a> Converter<'a> {
             })),
         }
     }
+}
+
+/// The URI of `path` (relative to the folder of the document `uri`, or absolute).
+fn other_file(uri: &Uri, path: &str) -> Option<Uri> {
+    let path = std::path::Path::new(path);
+    if path.is_absolute() {
+        return Uri::from_file_path(path);
+    }
+    let base = uri.to_file_path()?;
+    Uri::from_file_path(base.parent()?.join(path))
 }
 
 pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {

@@ -81,6 +81,8 @@ pub(crate) struct State {
     pub documents: Mutex<HashMap<Uri, Document>>,
     pub settings: Mutex<SettingsState>,
     pub shut_down: Mutex<bool>,
+    /// The client can watch files for us (`ws-lint.toml` changes).
+    pub watch_config: Mutex<bool>,
     /// Configuration problems: shown once each, not on every keystroke.
     pub messages: Mutex<Messages>,
 }
@@ -110,6 +112,7 @@ impl Backend {
                 documents: Mutex::new(HashMap::new()),
                 settings: Mutex::new(SettingsState::default()),
                 shut_down: Mutex::new(false),
+                watch_config: Mutex::new(false),
                 messages: Mutex::new(Messages::default()),
             }),
         }
@@ -336,6 +339,13 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let encoding = convert::negotiate_encoding(&params);
         *lock(&self.state.encoding) = encoding;
+        *lock(&self.state.watch_config) = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
         if let Some(options) = &params.initialization_options {
             let problems = lock(&self.state.settings).set_client_settings(options);
             for problem in problems {
@@ -353,6 +363,27 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
+        if *lock(&self.state.watch_config) {
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String("**/ws-lint.toml".to_string()),
+                    kind: None,
+                }],
+            };
+            let registration = lsp::Registration {
+                id: "ws-lint.toml".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.client
+                    .log_message(
+                        lsp::MessageType::WARNING,
+                        format!("ws-lint: cannot watch ws-lint.toml files: {e}"),
+                    )
+                    .await;
+            }
+        }
         self.show_config_errors().await;
     }
 

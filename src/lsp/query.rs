@@ -331,4 +331,30 @@ functions:
             ["functions", "connect", "events", "-", "websocket"]
         );
     }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        let texts = [
+            "",
+            ":",
+            "- ",
+            "-",
+            "\"",
+            "'a",
+            "\"k\": v",
+            "a:\r\n  b: 😀\r  - c: \"中\"\n",
+            "  -  - x: [a, {b: c}]\n\t- y:",
+            "é: ü\n  ':': '\n😀😀: # 中\n",
+            "k: v # c: d\n  - - - \n",
+        ];
+        for text in texts {
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let c = cursor(text, offset);
+                assert!(c.replace.start <= c.replace.end && c.replace.end <= text.len());
+                if let Some(entry) = line_entry(text, offset) {
+                    assert!(entry.key_range.end <= text.len());
+                }
+            }
+        }
+    }
 }
