@@ -1214,3 +1214,31 @@ async fn navigation_and_hover_with_non_ascii_before_the_cursor() {
         client.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn completion_of_variables_and_access_log_variables() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = "service: chat\ncustom:\n  routes:\n    main: sendMessage\n    other: x\nprovider:\n  name: aws\n  logs:\n    websocket:\n      format: '$context.requestId $context.ro'\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket:\n          route: ${self:custom.routes.m}\n          authorizer: ${\n";
+    client.open(&uri, text).await;
+    let items = complete(&mut client, &uri, text, "$context.ro").await;
+    let got = labels(&items);
+    assert!(got.contains(&"$context.routeKey".to_string()), "{got:?}");
+    // Only the `$context.ro` token is replaced.
+    assert_eq!(
+        items[0]["textEdit"]["range"]["start"],
+        position_after(text, "$context.requestId ")
+    );
+    let items = complete(&mut client, &uri, text, "${self:custom.routes.m").await;
+    assert_eq!(labels(&items), ["main", "other"]);
+    assert_eq!(
+        items[0]["textEdit"]["range"]["start"],
+        position_after(text, "${self:custom.routes.")
+    );
+    let got = labels(&complete(&mut client, &uri, text, "authorizer: ${").await);
+    assert!(
+        got.contains(&"self:".to_string()) && got.contains(&"opt:".to_string()),
+        "{got:?}"
+    );
+    client.shutdown().await;
+}

@@ -43,6 +43,9 @@ pub fn completion(
             })),
             ..Default::default()
         };
+    if let Some(items) = inside_value(&cursor, &path, converter, model) {
+        return items;
+    }
     match &cursor.slot {
         Slot::Value { key } => {
             let mut full = path.clone();
@@ -90,6 +93,128 @@ pub fn completion(
         }
     }
     items
+}
+
+/// Variable sources the framework knows (v3 and v4), offered after `${`.
+const VARIABLE_SOURCES: [(&str, &str); 11] = [
+    ("self:", "a value from this file: `${self:custom.key}`"),
+    ("sls:", "`${sls:stage}`, `${sls:instanceId}`"),
+    ("opt:", "a CLI option: `${opt:stage}`"),
+    ("env:", "an environment variable"),
+    ("param:", "a parameter (dashboard or `params`)"),
+    (
+        "file(",
+        "a value from another file: `${file(./config.yml):key}`",
+    ),
+    ("ssm:", "an SSM parameter"),
+    ("cf:", "a CloudFormation stack output"),
+    ("s3:", "an S3 object"),
+    ("aws:", "`${aws:accountId}`, `${aws:region}`"),
+    ("strToBool(", "a string as a boolean"),
+];
+
+/// `$context` variables of WebSocket access logs.
+const CONTEXT_VARIABLES: [&str; 20] = [
+    "$context.requestId",
+    "$context.extendedRequestId",
+    "$context.connectionId",
+    "$context.connectedAt",
+    "$context.eventType",
+    "$context.routeKey",
+    "$context.messageId",
+    "$context.messageDirection",
+    "$context.requestTime",
+    "$context.requestTimeEpoch",
+    "$context.status",
+    "$context.error.message",
+    "$context.integrationLatency",
+    "$context.identity.sourceIp",
+    "$context.identity.caller",
+    "$context.identity.user",
+    "$context.identity.userAgent",
+    "$context.authorizer.principalId",
+    "$context.apiId",
+    "$context.stage",
+];
+
+/// Completion inside a value's text: variable sources after `${`, paths after `${self:`, and
+/// `$context.` variables in an access log format. `None` when none of these applies.
+fn inside_value(
+    cursor: &query::Cursor,
+    path: &[&str],
+    converter: &Converter,
+    model: Option<&Snapshot>,
+) -> Option<Vec<lsp::CompletionItem>> {
+    let prefix = cursor.prefix.as_str();
+    let start = cursor.replace.start;
+    let item = |label: &str, detail: Option<&str>, from: usize, kind| lsp::CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: detail.map(str::to_string),
+        filter_text: Some(label.to_string()),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: converter.range(crate::span::TextRange::new(
+                start + from,
+                start + prefix.len(),
+            )),
+            new_text: label.to_string(),
+        })),
+        ..Default::default()
+    };
+    if let Some(open) = prefix.rfind("${").filter(|at| !prefix[*at..].contains('}')) {
+        let inner = &prefix[open + 2..];
+        if let Some(self_path) = inner.strip_prefix("self:") {
+            let (parents, _) = self_path.rsplit_once('.').unwrap_or(("", self_path));
+            let from = open
+                + 2
+                + "self:".len()
+                + if parents.is_empty() {
+                    0
+                } else {
+                    parents.len() + 1
+                };
+            let snapshot = model?;
+            let yaml = &snapshot.analysis.yaml;
+            let root = yaml.root()?;
+            let keys: Vec<&str> = parents.split('.').filter(|k| !k.is_empty()).collect();
+            let mapping = yaml.path(root, &keys)?;
+            return Some(
+                yaml.entries(mapping)
+                    .iter()
+                    .filter_map(|e| yaml.str(e.key))
+                    .map(|k| item(k, None, from, lsp::CompletionItemKind::FIELD))
+                    .collect(),
+            );
+        }
+        if !inner.contains([':', '(']) {
+            return Some(
+                VARIABLE_SOURCES
+                    .iter()
+                    .map(|(source, detail)| {
+                        item(
+                            source,
+                            Some(detail),
+                            open + 2,
+                            lsp::CompletionItemKind::MODULE,
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        return Some(Vec::new());
+    }
+    let is_format = matches!(cursor.slot, Slot::Value { ref key } if key == "format")
+        && path == ["provider", "logs", "websocket"];
+    if is_format {
+        let from = prefix.rfind('$').unwrap_or(prefix.len());
+        return Some(
+            CONTEXT_VARIABLES
+                .iter()
+                .map(|v| item(v, None, from, lsp::CompletionItemKind::VARIABLE))
+                .collect(),
+        );
+    }
+    None
 }
 
 /// The values offered for the key at `path`.
