@@ -1242,3 +1242,50 @@ async fn completion_of_variables_and_access_log_variables() {
     );
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn variables_resolve_in_hover_definition_and_hints_and_handlers_open_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/chat.ts"),
+        "export const connect = 1;\n",
+    )
+    .unwrap();
+    let file_uri =
+        tower_lsp_server::ls_types::Uri::from_file_path(dir.path().join("serverless.yml")).unwrap();
+    let uri = file_uri.as_str().to_string();
+    let text = "service: chat\ncustom:\n  route: sendMessage # 😀\nprovider:\n  name: aws\n  websocketsApiRouteSelectionExpression: $request.body.type\nfunctions:\n  f:\n    handler: src/chat.connect\n    events:\n      - websocket: ${self:custom.route}\n";
+    let mut client = TestClient::default().await;
+    client.open(&uri, text).await;
+    let hover = hover_text(&mut client, &uri, text, "${self:cus").await;
+    assert_eq!(hover, "`${self:custom.route}` = `sendMessage`");
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": position_after(text, "${self:cus")}),
+        )
+        .await;
+    assert_eq!(def["range"]["start"], json!({"line": 2, "character": 2}));
+    let def = client
+        .request("textDocument/definition", json!({"textDocument": {"uri": uri}, "position": position_after(text, "handler: src/ch")}))
+        .await;
+    assert!(
+        def["uri"].as_str().unwrap().ends_with("/src/chat.ts"),
+        "{def}"
+    );
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(text)}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["= sendMessage"]);
+    client.shutdown().await;
+}

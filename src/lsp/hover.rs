@@ -35,6 +35,10 @@ pub fn hover(
             }
         }
     }
+    if let Some((reference, text)) = variable_at(current, model, offset) {
+        sections.insert(0, text);
+        range = Some(reference);
+    }
     if let Some(entry) = query::line_entry(&current.text, offset) {
         let mut path = entry.path.clone();
         path.push(entry.key.clone());
@@ -94,6 +98,41 @@ fn value_doc(
         ));
     }
     None
+}
+
+/// The `${self:...}` at `offset` and what it resolves to (from the newest model that parsed).
+fn variable_at(
+    current: &Snapshot,
+    model: Option<&Snapshot>,
+    offset: usize,
+) -> Option<(TextRange, String)> {
+    let index = &current.analysis.line_index;
+    let line = index.line_range(&current.text, index.line_of(offset));
+    let reference = query::self_references(&current.text, line)
+        .into_iter()
+        .find(|r| r.range.touches(offset))?;
+    let written = &current.text[reference.range.as_range()];
+    let snapshot = model?;
+    let yaml = &snapshot.analysis.yaml;
+    let text = match query::resolve_self(yaml, &reference.path) {
+        None => format!(
+            "`{written}`: `{}` is not in this file",
+            reference.path.join(".")
+        ),
+        Some((_, value)) => match yaml.str(value) {
+            Some(scalar) if yaml.scalar(value).is_some() => {
+                format!("`{written}` = `{scalar}`")
+            }
+            _ => {
+                let source = snapshot
+                    .text
+                    .get(yaml.range(value).as_range())
+                    .unwrap_or("");
+                format!("`{written}` =\n```yaml\n{source}\n```")
+            }
+        },
+    };
+    Some((reference.range, text))
 }
 
 /// True for `authorizer: name` and `authorizer: {name: ...}` under a websocket event.

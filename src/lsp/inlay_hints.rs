@@ -1,5 +1,6 @@
-//! Inlay hints: the defaults the framework applies where the user left a setting out: the
-//! route selection expression, an authorizer's identity source and the log level.
+//! Inlay hints: the defaults the framework applies where the user left a setting out (the
+//! route selection expression, an authorizer's identity source, the log level), and the values
+//! `${self:...}` variables resolve to.
 
 use tower_lsp_server::ls_types as lsp;
 
@@ -77,17 +78,41 @@ pub fn inlay_hints(
             hints.push((end_of_line(logs.key), format!("level: {DEFAULT_LOG_LEVEL}")));
         }
     }
+    // Resolved `${self:...}` values, right after each reference.
+    let mut resolved: Vec<(usize, String)> = Vec::new();
+    for reference in super::query::self_references(text, TextRange::new(0, text.len())) {
+        if !requested.touches(reference.range.end) {
+            continue;
+        }
+        if let Some((_, value)) = super::query::resolve_self(yaml, &reference.path) {
+            if let Some(scalar) = yaml.scalar(value) {
+                if scalar.value.chars().count() <= 60 && !scalar.value.contains('\n') {
+                    resolved.push((reference.range.end, format!("= {}", scalar.value)));
+                }
+            }
+        }
+    }
     hints.sort();
-    hints
+    let defaults = hints
         .into_iter()
-        .filter(|(at, _)| requested.touches(*at))
-        .map(|(at, label)| lsp::InlayHint {
+        .map(|(at, label)| (at, format!("default: {label}"), true));
+    let values = resolved.into_iter().map(|(at, label)| (at, label, false));
+    let mut all: Vec<(usize, String, bool)> = defaults.chain(values).collect();
+    all.sort();
+    all.into_iter()
+        .filter(|(at, _, _)| requested.touches(*at))
+        .map(|(at, label, is_default)| lsp::InlayHint {
             position: converter.position(at),
-            label: lsp::InlayHintLabel::String(format!("default: {label}")),
+            label: lsp::InlayHintLabel::String(label),
             kind: Some(lsp::InlayHintKind::PARAMETER),
             text_edits: None,
             tooltip: Some(lsp::InlayHintTooltip::String(
-                "the framework applies this default because the setting is left out".to_string(),
+                if is_default {
+                    "the framework applies this default because the setting is left out"
+                } else {
+                    "the value this variable resolves to"
+                }
+                .to_string(),
             )),
             padding_left: Some(true),
             padding_right: None,

@@ -251,6 +251,69 @@ pub fn line_entry(text: &str, offset: usize) -> Option<LineEntry> {
     })
 }
 
+/// A `${self:a.b}` in the text: the whole `${...}` and its key path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelfReference {
+    pub range: TextRange,
+    pub path: Vec<String>,
+}
+
+/// The `${self:...}` references in `text[range]` (a default after `,` is left out; nested
+/// variables are skipped).
+pub fn self_references(text: &str, range: TextRange) -> Vec<SelfReference> {
+    let Some(slice) = text.get(range.as_range()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut search = 0;
+    while let Some(found) = slice[search..].find("${self:") {
+        let start = search + found;
+        search = start + 2;
+        let body_start = start + "${self:".len();
+        let Some(close) = slice[body_start..].find('}') else {
+            break;
+        };
+        let body = &slice[body_start..body_start + close];
+        if body.contains("${") {
+            continue;
+        }
+        let path_text = body.split(',').next().unwrap_or("").trim();
+        let path: Vec<String> = path_text
+            .split('.')
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !path.is_empty() {
+            out.push(SelfReference {
+                range: TextRange::new(range.start + start, range.start + body_start + close + 1),
+                path,
+            });
+        }
+    }
+    out
+}
+
+/// The node a `${self:...}` path leads to from the root: the entry's key (when the last step
+/// is a mapping key) and its value.
+pub fn resolve_self(
+    yaml: &crate::yaml::Yaml,
+    path: &[String],
+) -> Option<(Option<crate::yaml::NodeId>, crate::yaml::NodeId)> {
+    let mut current = yaml.root()?;
+    let mut key = None;
+    for step in path {
+        if let Some(entry) = yaml.get(current, step) {
+            key = Some(entry.key);
+            current = entry.value;
+        } else {
+            let index: usize = step.parse().ok()?;
+            current = *yaml.items(current)?.get(index)?;
+            key = None;
+        }
+    }
+    Some((key, current))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +393,15 @@ functions:
             entry.path,
             ["functions", "connect", "events", "-", "websocket"]
         );
+    }
+
+    #[test]
+    fn finds_self_references() {
+        let text = "a: ${self:custom.x} and ${self:b, 'd'} ${self:} ${self:${opt:s}}";
+        let refs = self_references(text, TextRange::new(0, text.len()));
+        let paths: Vec<_> = refs.iter().map(|r| r.path.join(".")).collect();
+        assert_eq!(paths, ["custom.x", "b"]);
+        assert_eq!(&text[refs[0].range.as_range()], "${self:custom.x}");
     }
 
     #[test]
