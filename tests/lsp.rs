@@ -1289,3 +1289,30 @@ async fn variables_resolve_in_hover_definition_and_hints_and_handlers_open_their
     assert_eq!(labels, ["= sendMessage"]);
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn crlf_documents_complete_and_hover_like_lf_ones() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = RICH
+        .replace(
+            "          route: joinRoom\n",
+            "          route: $d\n          \n",
+        )
+        .replace('\n', "\r\n");
+    let diagnostics = client.open(&uri, &text).await;
+    assert_eq!(
+        essentials(&diagnostics),
+        cli_diagnostics("serverless.yml", &text, ColumnEncoding::Utf16)
+    );
+    let got = labels(&complete(&mut client, &uri, &text, "route: $d").await);
+    assert!(got.contains(&"$disconnect".to_string()), "{got:?}");
+    let got = labels(&complete(&mut client, &uri, &text, "route: $d\r\n          ").await);
+    assert_eq!(
+        got,
+        ["route", "routeResponseSelectionExpression", "authorizer"]
+    );
+    let text_hover = hover_text(&mut client, &uri, &text, "level: IN").await;
+    assert!(text_hover.contains("Log every request"), "{text_hover}");
+    client.shutdown().await;
+}
