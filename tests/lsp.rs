@@ -1316,3 +1316,56 @@ async fn crlf_documents_complete_and_hover_like_lf_ones() {
     assert!(text_hover.contains("Log every request"), "{text_hover}");
     client.shutdown().await;
 }
+
+/// LSP diagnostics equal the CLI's on every file of a corpus folder:
+/// `WS_LINT_CORPUS=/path/to/dir cargo test --test lsp corpus -- --ignored`.
+#[tokio::test]
+#[ignore]
+async fn diagnostics_equal_the_cli_on_a_corpus() {
+    let Some(dir) = std::env::var_os("WS_LINT_CORPUS") else {
+        return;
+    };
+    for (caps, encoding) in [
+        (json!({}), ColumnEncoding::Utf16),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            ColumnEncoding::Utf8,
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let files = common::files_in(std::path::Path::new(&dir), &["yml", "yaml", "json"]);
+        assert!(!files.is_empty());
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let uri = uri(&name);
+            let got = client.open(&uri, &text).await;
+            let settings = ws_lint::config::Settings::default();
+            let analysis = ws_lint::analyze(&text, &name, &settings);
+            let index = LineIndex::new(&text);
+            let expected: Vec<Value> = analysis
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let (l1, c1) = index.position(&text, d.range.start, encoding);
+                    let (l2, c2) = index.position(&text, d.range.end, encoding);
+                    json!({"code": d.code, "message": d.message, "range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}})
+                })
+                .collect();
+            let got: Vec<Value> = got
+                .iter()
+                .map(|d| json!({"code": d["code"], "message": d["message"], "range": d["range"]}))
+                .collect();
+            assert_eq!(got, expected, "{name}");
+            client
+                .notify(
+                    "textDocument/didClose",
+                    json!({"textDocument": {"uri": uri}}),
+                )
+                .await;
+        }
+        client.shutdown().await;
+    }
+}
