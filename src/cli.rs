@@ -133,15 +133,8 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-#[cfg(feature = "lsp")]
 fn run_lsp() -> i32 {
     crate::lsp::run_stdio()
-}
-
-#[cfg(not(feature = "lsp"))]
-fn run_lsp() -> i32 {
-    eprintln!("ws-lint: this build has no language server (built without the `lsp` feature)");
-    2
 }
 
 fn print_rules(json: bool) -> i32 {

@@ -1,0 +1,153 @@
+//! Hover: a rule's documentation on its diagnostic, the docs of WebSocket keys and values, and
+//! the function behind an authorizer name.
+
+use tower_lsp_server::ls_types as lsp;
+
+use super::convert::Converter;
+use super::documents::Snapshot;
+use super::{docs, query};
+use crate::span::TextRange;
+
+/// `current`: the analysis of the text as it is; `model`: the newest one that parsed (for
+/// looking functions up while the text is broken).
+pub fn hover(
+    current: &Snapshot,
+    model: Option<&Snapshot>,
+    converter: &Converter,
+    offset: usize,
+) -> Option<lsp::Hover> {
+    let mut sections: Vec<String> = Vec::new();
+    let mut range: Option<TextRange> = None;
+    let mut seen = Vec::new();
+    for diagnostic in &current.analysis.diagnostics {
+        if diagnostic.range.touches(offset) && !seen.contains(&diagnostic.code) {
+            seen.push(diagnostic.code);
+            if let Some(rule) = crate::rules::find(diagnostic.code) {
+                sections.push(format!(
+                    "**{}** `{}`\n\n{}",
+                    rule.code,
+                    rule.name,
+                    rule.documentation()
+                        .replace("\n## ", "\n#### ")
+                        .replacen("## ", "#### ", 1)
+                ));
+                range = Some(diagnostic.range);
+            }
+        }
+    }
+    if let Some((reference, text)) = variable_at(current, model, offset) {
+        sections.insert(0, text);
+        range = Some(reference);
+    }
+    if let Some(entry) = query::line_entry(&current.text, offset) {
+        let mut path = entry.path.clone();
+        path.push(entry.key.clone());
+        let normalized = docs::normalize(&path);
+        let key_doc = docs::key(&normalized);
+        if entry.key_range.touches(offset) {
+            if let Some(doc) = key_doc {
+                sections.insert(0, format!("**{}**\n\n{}", entry.key, doc.doc()));
+                range = range.or(Some(entry.key_range));
+            }
+        } else if let Some((value, value_range)) = &entry.value {
+            if value_range.touches(offset) {
+                if let Some(text) = value_doc(&normalized, key_doc, value, model) {
+                    sections.insert(0, text);
+                    range = range.or(Some(*value_range));
+                }
+            }
+        }
+    }
+    if sections.is_empty() {
+        return None;
+    }
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: sections.join("\n\n---\n\n"),
+        }),
+        range: range.map(|r| converter.range(r)),
+    })
+}
+
+fn value_doc(
+    path: &[&str],
+    key_doc: Option<&docs::KeyDoc>,
+    value: &str,
+    model: Option<&Snapshot>,
+) -> Option<String> {
+    if let Some((_, text)) = key_doc.and_then(|d| d.values.iter().find(|(v, _)| *v == value)) {
+        return Some(format!("`{value}`\n\n{text}"));
+    }
+    if is_authorizer_name(path) {
+        let snapshot = model?;
+        let function = snapshot.analysis.service.function(value)?;
+        let yaml = &snapshot.analysis.yaml;
+        let line = snapshot
+            .analysis
+            .line_index
+            .line_col(&snapshot.text, yaml.range(function.key).start)
+            .line;
+        let handler = yaml
+            .get_value(function.node, "handler")
+            .and_then(|h| yaml.str(h))
+            .map(|h| format!("\n\nhandler: `{h}`"))
+            .unwrap_or_default();
+        return Some(format!(
+            "authorizer: function `{value}` (line {line}){handler}"
+        ));
+    }
+    None
+}
+
+/// The `${self:...}` at `offset` and what it resolves to (from the newest model that parsed).
+fn variable_at(
+    current: &Snapshot,
+    model: Option<&Snapshot>,
+    offset: usize,
+) -> Option<(TextRange, String)> {
+    let index = &current.analysis.line_index;
+    let line = index.line_range(&current.text, index.line_of(offset));
+    let reference = query::self_references(&current.text, line)
+        .into_iter()
+        .find(|r| r.range.touches(offset))?;
+    let written = &current.text[reference.range.as_range()];
+    let snapshot = model?;
+    let yaml = &snapshot.analysis.yaml;
+    let text = match query::resolve_self(yaml, &reference.path) {
+        None => format!(
+            "`{written}`: `{}` is not in this file",
+            reference.path.join(".")
+        ),
+        Some((_, value)) => match yaml.str(value) {
+            Some(scalar) if yaml.scalar(value).is_some() => {
+                format!("`{written}` = `{scalar}`")
+            }
+            _ => {
+                let source = snapshot
+                    .text
+                    .get(yaml.range(value).as_range())
+                    .unwrap_or("");
+                format!("`{written}` =\n```yaml\n{source}\n```")
+            }
+        },
+    };
+    Some((reference.range, text))
+}
+
+/// True for `authorizer: name` and `authorizer: {name: ...}` under a websocket event.
+pub fn is_authorizer_name(path: &[&str]) -> bool {
+    matches!(
+        path,
+        ["functions", _, "events", "-", "websocket", "authorizer"]
+            | [
+                "functions",
+                _,
+                "events",
+                "-",
+                "websocket",
+                "authorizer",
+                "name"
+            ]
+    )
+}

@@ -1,0 +1,658 @@
+//! `ws-lint lsp`: the language server, over stdio, on tower-lsp-server.
+//!
+//! LSP types live only in this module. The server keeps open documents in ropes
+//! ([`documents`]), analyses them with the same [`crate::analyze`] the CLI uses, and answers each
+//! feature from one handler file. Requests compute synchronously on a snapshot inside
+//! `catch_unwind`: a panic becomes an error answer, never a dead server.
+
+mod code_action;
+mod completion;
+mod convert;
+mod definition;
+mod diagnostics;
+mod docs;
+mod documents;
+mod hover;
+mod inlay_hints;
+mod query;
+mod references;
+mod rename;
+mod settings;
+mod symbols;
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
+
+use crate::span::ColumnEncoding;
+use documents::{Document, Snapshot};
+use settings::SettingsState;
+
+/// Runs the server on stdin/stdout until the client exits or goes away. Returns the exit code:
+/// 0 after `shutdown` then `exit`, 1 otherwise (as the LSP spec asks).
+pub fn run_stdio() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("ws-lint: cannot start the language server runtime: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(async {
+        let (service, socket) = service();
+        let state = service.inner().state.clone();
+        Transport::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+        if *lock(&state.shut_down) {
+            0
+        } else {
+            1
+        }
+    })
+}
+
+/// The service, for the stdio transport and for tests that drive it in process.
+pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+    LspService::build(Backend::new)
+        .custom_method("ws-lint/documentText", Backend::document_text)
+        .custom_method("ws-lint/panic", Backend::panic_request)
+        .finish()
+}
+
+/// Locks a mutex, recovering the data when a panic poisoned it (the data is still consistent:
+/// every critical section either finishes its update or makes none).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(crate) struct State {
+    pub encoding: Mutex<ColumnEncoding>,
+    pub documents: Mutex<HashMap<Uri, Document>>,
+    pub settings: Mutex<SettingsState>,
+    pub shut_down: Mutex<bool>,
+    /// The client can watch files for us (`ws-lint.toml` changes).
+    pub watch_config: Mutex<bool>,
+    /// Configuration problems: shown once each, not on every keystroke.
+    pub messages: Mutex<Messages>,
+}
+
+#[derive(Default)]
+pub(crate) struct Messages {
+    pub pending: Vec<String>,
+    pub shown: std::collections::HashSet<String>,
+}
+
+pub struct Backend {
+    client: Client,
+    pub(crate) state: Arc<State>,
+}
+
+#[derive(serde::Deserialize)]
+struct DocumentTextParams {
+    uri: Uri,
+}
+
+impl Backend {
+    fn new(client: Client) -> Self {
+        Backend {
+            client,
+            state: Arc::new(State {
+                encoding: Mutex::new(ColumnEncoding::Utf16),
+                documents: Mutex::new(HashMap::new()),
+                settings: Mutex::new(SettingsState::default()),
+                shut_down: Mutex::new(false),
+                watch_config: Mutex::new(false),
+                messages: Mutex::new(Messages::default()),
+            }),
+        }
+    }
+
+    fn encoding(&self) -> ColumnEncoding {
+        *lock(&self.state.encoding)
+    }
+
+    /// `ws-lint/documentText`: the server's copy of a document (for tests and debugging).
+    async fn document_text(&self, params: DocumentTextParams) -> Result<Option<String>> {
+        Ok(lock(&self.state.documents)
+            .get(&params.uri)
+            .map(Document::text))
+    }
+
+    /// `ws-lint/panic`: panics inside a request, to check that the server survives it.
+    async fn panic_request(&self) -> Result<()> {
+        self.guarded("ws-lint/panic", || -> Result<()> {
+            panic!("ws-lint/panic was requested")
+        })
+        .await
+    }
+
+    /// Runs a request's computation, turning a panic into an error answer and a log message.
+    async fn guarded<T>(&self, what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(result) => result,
+            Err(panic) => {
+                let message = panic_message(&panic);
+                let text = format!("ws-lint: internal error in {what}: {message}");
+                self.client
+                    .log_message(lsp::MessageType::ERROR, &text)
+                    .await;
+                Err(Error {
+                    code: ErrorCode::InternalError,
+                    message: text.into(),
+                    data: None,
+                })
+            }
+        }
+    }
+
+    /// An analysis of the document's current text and settings (computed now if needed).
+    /// `Err` carries a panic message when the engine panicked on this text.
+    fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Arc<Snapshot>>, String> {
+        let generation = lock(&self.state.settings).generation;
+        let (text, version, path) = {
+            let documents = lock(&self.state.documents);
+            let Some(doc) = documents.get(uri) else {
+                return Ok(None);
+            };
+            if let Some(fresh) = doc.fresh(generation) {
+                return Ok(Some(fresh));
+            }
+            (doc.text(), doc.version, doc.path.clone())
+        };
+        let file_path = uri.to_file_path().map(|p| p.into_owned());
+        let (settings, config_error) =
+            lock(&self.state.settings).settings_for(file_path.as_deref());
+        if let Some(error) = config_error {
+            self.report_config_problem(error);
+        }
+        let analysis = catch_unwind(AssertUnwindSafe(|| crate::analyze(&text, &path, &settings)))
+            .map_err(|panic| panic_message(&panic))?;
+        let snapshot = Arc::new(Snapshot {
+            version,
+            generation,
+            text,
+            analysis,
+        });
+        let mut documents = lock(&self.state.documents);
+        if let Some(doc) = documents.get_mut(uri) {
+            if doc.version == version {
+                doc.current = Some(snapshot.clone());
+                if snapshot.parsed() {
+                    doc.last_good = Some(snapshot.clone());
+                }
+            }
+        }
+        Ok(Some(snapshot))
+    }
+
+    /// The analysis to read the service model from: the current one when it parsed, else the
+    /// newest one that did (the user is mid-typing).
+    fn model(&self, uri: &Uri, current: &Arc<Snapshot>) -> Option<Arc<Snapshot>> {
+        if current.parsed() {
+            return Some(current.clone());
+        }
+        lock(&self.state.documents)
+            .get(uri)
+            .and_then(|d| d.last_good.clone())
+    }
+
+    /// Queues a problem with the configuration to be shown once.
+    fn report_config_problem(&self, problem: String) {
+        let mut messages = lock(&self.state.messages);
+        if messages.shown.insert(problem.clone()) {
+            messages.pending.push(problem);
+        }
+    }
+
+    /// Shows the configuration problems queued since the last call.
+    async fn show_config_errors(&self) {
+        let pending = std::mem::take(&mut lock(&self.state.messages).pending);
+        for error in pending {
+            self.client
+                .show_message(
+                    lsp::MessageType::ERROR,
+                    format!("ws-lint: configuration problem, ignored: {error}"),
+                )
+                .await;
+        }
+    }
+
+    /// Analyses a document and publishes its diagnostics with its version.
+    async fn publish(&self, uri: Uri) {
+        let encoding = self.encoding();
+        let result = self.snapshot(&uri);
+        self.show_config_errors().await;
+        match result {
+            Ok(Some(snapshot)) => {
+                let items = diagnostics::convert_all(&uri, &snapshot, encoding);
+                self.client
+                    .publish_diagnostics(uri, items, Some(snapshot.version))
+                    .await;
+            }
+            Ok(None) => {}
+            Err(panic) => {
+                self.client
+                    .log_message(
+                        lsp::MessageType::ERROR,
+                        format!(
+                            "ws-lint: internal error analysing {}: {panic}",
+                            uri.as_str()
+                        ),
+                    )
+                    .await;
+            }
+        }
+    }
+
+    async fn publish_all(&self) {
+        let uris: Vec<Uri> = lock(&self.state.documents).keys().cloned().collect();
+        for uri in uris {
+            self.publish(uri).await;
+        }
+    }
+
+    /// The current analysis for a request, or the error to answer with.
+    async fn request_snapshot(
+        &self,
+        uri: &Uri,
+        what: &str,
+    ) -> Result<(Arc<Snapshot>, ColumnEncoding)> {
+        let encoding = self.encoding();
+        match self.snapshot(uri) {
+            Ok(Some(snapshot)) => Ok((snapshot, encoding)),
+            Ok(None) => Err(not_found(what)),
+            Err(panic) => {
+                let text = format!("ws-lint: internal error in {what}: {panic}");
+                self.client
+                    .log_message(lsp::MessageType::ERROR, &text)
+                    .await;
+                Err(Error {
+                    code: ErrorCode::InternalError,
+                    message: text.into(),
+                    data: None,
+                })
+            }
+        }
+    }
+
+    /// Runs a navigation feature on the current analysis when the text parses (positions from
+    /// an older analysis would point at the wrong places); `None` while it is broken.
+    async fn with_parsed<T>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        f: impl FnOnce(&Snapshot, &convert::Converter) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
+        let (snapshot, encoding) = self.request_snapshot(uri, what).await?;
+        if !snapshot.parsed() {
+            return Ok(None);
+        }
+        self.guarded(what, || {
+            let converter =
+                convert::Converter::new(&snapshot.text, &snapshot.analysis.line_index, encoding);
+            f(&snapshot, &converter)
+        })
+        .await
+    }
+
+    fn settings_for(&self, uri: &Uri) -> crate::config::Settings {
+        let file_path = uri.to_file_path().map(|p| p.into_owned());
+        lock(&self.state.settings)
+            .settings_for(file_path.as_deref())
+            .0
+    }
+
+    fn document_path(uri: &Uri) -> String {
+        match uri.to_file_path() {
+            Some(path) => path.display().to_string(),
+            None => uri.path().to_string(),
+        }
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+fn not_found(what: &str) -> Error {
+    Error::invalid_params(format!("{what}: document is not open"))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let encoding = convert::negotiate_encoding(&params);
+        *lock(&self.state.encoding) = encoding;
+        *lock(&self.state.watch_config) = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        if let Some(options) = &params.initialization_options {
+            let problems = lock(&self.state.settings).set_client_settings(options);
+            for problem in problems {
+                self.report_config_problem(problem);
+            }
+        }
+        Ok(lsp::InitializeResult {
+            server_info: Some(lsp::ServerInfo {
+                name: "ws-lint".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            capabilities: capabilities(encoding),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        if *lock(&self.state.watch_config) {
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String("**/ws-lint.toml".to_string()),
+                    kind: None,
+                }],
+            };
+            let registration = lsp::Registration {
+                id: "ws-lint.toml".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.client
+                    .log_message(
+                        lsp::MessageType::WARNING,
+                        format!("ws-lint: cannot watch ws-lint.toml files: {e}"),
+                    )
+                    .await;
+            }
+        }
+        self.show_config_errors().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        *lock(&self.state.shut_down) = true;
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let path = Self::document_path(&doc.uri);
+        lock(&self.state.documents)
+            .insert(doc.uri.clone(), Document::new(&doc.text, doc.version, path));
+        self.publish(doc.uri).await;
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        // Applied before the first `.await`: edits land in the order they were sent.
+        let encoding = self.encoding();
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        {
+            let mut documents = lock(&self.state.documents);
+            let Some(doc) = documents.get_mut(&uri) else {
+                return;
+            };
+            for change in &params.content_changes {
+                doc.apply(change, encoding);
+            }
+            doc.version = version;
+        }
+        // Let edits queued behind this one land first; only the newest publishes.
+        tokio::task::yield_now().await;
+        let newest = lock(&self.state.documents)
+            .get(&uri)
+            .is_some_and(|d| d.version == version);
+        if newest {
+            self.publish(uri).await;
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        lock(&self.state.documents).remove(&uri);
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let problems = lock(&self.state.settings).set_client_settings(&params.settings);
+        for problem in problems {
+            self.report_config_problem(problem);
+        }
+        self.publish_all().await;
+    }
+
+    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
+        lock(&self.state.settings).invalidate();
+        lock(&self.state.messages).shown.clear();
+        self.publish_all().await;
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        let position = params.text_document_position_params.position;
+        let (snapshot, encoding) = self.request_snapshot(&uri, "textDocument/hover").await?;
+        let model = self.model(&uri, &snapshot);
+        self.guarded("textDocument/hover", || {
+            let converter =
+                convert::Converter::new(&snapshot.text, &snapshot.analysis.line_index, encoding);
+            let offset = converter.offset(position);
+            Ok(hover::hover(
+                &snapshot,
+                model.as_deref(),
+                &converter,
+                offset,
+            ))
+        })
+        .await
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        let position = params.text_document_position.position;
+        let (snapshot, encoding) = self
+            .request_snapshot(&uri, "textDocument/completion")
+            .await?;
+        let model = self.model(&uri, &snapshot);
+        self.guarded("textDocument/completion", || {
+            let converter =
+                convert::Converter::new(&snapshot.text, &snapshot.analysis.line_index, encoding);
+            let offset = converter.offset(position);
+            let items =
+                completion::completion(&snapshot.text, &converter, model.as_deref(), offset);
+            Ok(Some(lsp::CompletionResponse::Array(items)))
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri.clone();
+        self.with_parsed(&uri, "textDocument/definition", |snapshot, converter| {
+            let offset = converter.offset(at.position);
+            Ok(definition::definition(&uri, snapshot, converter, offset))
+        })
+        .await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri.clone();
+        let include = params.context.include_declaration;
+        self.with_parsed(&uri, "textDocument/references", |snapshot, converter| {
+            let offset = converter.offset(at.position);
+            Ok(references::references(
+                &uri, snapshot, converter, offset, include,
+            ))
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_parsed(&uri, "textDocument/prepareRename", |snapshot, converter| {
+            let offset = converter.offset(params.position);
+            Ok(rename::prepare(snapshot, converter, offset))
+        })
+        .await
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri.clone();
+        self.with_parsed(&uri, "textDocument/rename", |snapshot, converter| {
+            let offset = converter.offset(at.position);
+            rename::rename(&uri, snapshot, converter, offset, &params.new_name)
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        self.with_parsed(
+            &uri,
+            "textDocument/documentSymbol",
+            |snapshot, converter| {
+                Ok(Some(lsp::DocumentSymbolResponse::Nested(symbols::symbols(
+                    snapshot, converter,
+                ))))
+            },
+        )
+        .await
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> Result<Option<Vec<lsp::InlayHint>>> {
+        let uri = params.text_document.uri;
+        self.with_parsed(&uri, "textDocument/inlayHint", |snapshot, converter| {
+            let range = converter.text_range(params.range);
+            Ok(Some(inlay_hints::inlay_hints(snapshot, converter, range)))
+        })
+        .await
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        let (snapshot, encoding) = self
+            .request_snapshot(&uri, "textDocument/codeAction")
+            .await?;
+        let path = Self::document_path(&uri);
+        let settings = self.settings_for(&uri);
+        self.guarded("textDocument/codeAction", || {
+            Ok(Some(code_action::code_actions(
+                &uri, &snapshot, &params, encoding, &settings, &path,
+            )))
+        })
+        .await
+    }
+
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> Result<lsp::DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let encoding = self.encoding();
+        let snapshot = self.snapshot(&uri);
+        self.show_config_errors().await;
+        self.guarded("textDocument/diagnostic", || {
+            let snapshot = snapshot
+                .map_err(|panic| Error {
+                    code: ErrorCode::InternalError,
+                    message: format!("ws-lint: internal error: {panic}").into(),
+                    data: None,
+                })?
+                .ok_or_else(|| not_found("textDocument/diagnostic"))?;
+            Ok(diagnostics::report(&uri, &snapshot, encoding))
+        })
+        .await
+    }
+}
+
+fn capabilities(encoding: ColumnEncoding) -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec!["$".into(), ":".into(), " ".into(), "-".into()]),
+            ..Default::default()
+        }),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::new(code_action::FIX_ALL),
+                ]),
+                ..Default::default()
+            },
+        )),
+        position_encoding: Some(convert::encoding_kind(encoding)),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
+            lsp::DiagnosticOptions {
+                identifier: Some("ws-lint".to_string()),
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                work_done_progress_options: Default::default(),
+            },
+        )),
+        ..Default::default()
+    }
+}
+
+/// The folder a document lives in, when it is a file.
+#[allow(dead_code)]
+fn folder_of(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path()
+        .and_then(|p| p.parent().map(|p| p.to_path_buf()))
+}

@@ -1,0 +1,1372 @@
+//! End-to-end tests of `ws-lint lsp`: the real service and transport (tower-lsp-server's
+//! `Server`, with its concurrent handling of notifications) over in-memory pipes, driven by a
+//! small JSON-RPC client. Every wait has a timeout.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::sync::{mpsc, oneshot};
+
+use ws_lint::span::{ColumnEncoding, LineIndex};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+type Pending = Arc<Mutex<HashMap<i64, oneshot::Sender<Value>>>>;
+
+struct TestClient {
+    writer: Arc<tokio::sync::Mutex<DuplexStream>>,
+    pending: Pending,
+    notifications: mpsc::UnboundedReceiver<Value>,
+    next_id: i64,
+    /// Notifications read while waiting for another one.
+    backlog: Vec<Value>,
+}
+
+async fn write_message(writer: &tokio::sync::Mutex<DuplexStream>, message: &Value) {
+    let body = serde_json::to_string(message).unwrap();
+    let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
+    let mut writer = writer.lock().await;
+    writer.write_all(frame.as_bytes()).await.unwrap();
+    writer.flush().await.unwrap();
+}
+
+impl TestClient {
+    /// Starts a server and sends `initialize` (with these capabilities and options) and
+    /// `initialized`. Returns the client and the server's capabilities.
+    async fn start(capabilities: Value, options: Value) -> (TestClient, Value) {
+        let (client_write, server_read) = tokio::io::duplex(1 << 16);
+        let (server_write, client_read) = tokio::io::duplex(1 << 16);
+        let (service, socket) = ws_lint::lsp::service();
+        tokio::spawn(async move {
+            tower_lsp_server::Server::new(server_read, server_write, socket)
+                .serve(service)
+                .await;
+        });
+        let writer = Arc::new(tokio::sync::Mutex::new(client_write));
+        let pending: Pending = Arc::default();
+        let (notify_tx, notifications) = mpsc::unbounded_channel();
+        {
+            let pending = pending.clone();
+            let writer = writer.clone();
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(client_read);
+                loop {
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let line = line.trim();
+                        if line.is_empty() {
+                            break;
+                        }
+                        if let Some(n) = line.strip_prefix("Content-Length: ") {
+                            length = n.parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).await.unwrap();
+                    let message: Value = serde_json::from_slice(&body).unwrap();
+                    let id = message.get("id").cloned();
+                    if message.get("method").is_some() {
+                        if let Some(id) = id {
+                            // A request from the server: answer it.
+                            write_message(
+                                &writer,
+                                &json!({"jsonrpc": "2.0", "id": id, "result": null}),
+                            )
+                            .await;
+                        } else {
+                            let _ = notify_tx.send(message);
+                        }
+                    } else if let Some(id) = id.and_then(|i| i.as_i64()) {
+                        if let Some(tx) = pending.lock().unwrap().remove(&id) {
+                            let _ = tx.send(message);
+                        }
+                    }
+                }
+            });
+        }
+        let mut client = TestClient {
+            writer,
+            pending,
+            notifications,
+            next_id: 1,
+            backlog: Vec::new(),
+        };
+        let result = client
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
+            )
+            .await;
+        client.notify("initialized", json!({})).await;
+        (client, result)
+    }
+
+    async fn default() -> TestClient {
+        TestClient::start(json!({}), Value::Null).await.0
+    }
+
+    /// Sends a request; returns the whole response (`result` or `error`).
+    async fn raw_request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().unwrap().insert(id, tx);
+        write_message(
+            &self.writer,
+            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        )
+        .await;
+        tokio::time::timeout(TIMEOUT, rx)
+            .await
+            .unwrap_or_else(|_| panic!("{method}: no answer"))
+            .unwrap()
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.raw_request(method, params).await;
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    async fn notify(&self, method: &str, params: Value) {
+        write_message(
+            &self.writer,
+            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
+        )
+        .await;
+    }
+
+    /// Waits for a notification matching `pred`.
+    async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&pred) {
+            return self.backlog.remove(i);
+        }
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.notifications.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .expect("server went away");
+            if pred(&message) {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    /// Waits for diagnostics of `uri` at `version` (any version when `None`).
+    async fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let uri = uri.to_string();
+        let message = self
+            .wait_for("publishDiagnostics", |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri.as_str()
+                    && version.is_none_or(|v| m["params"]["version"] == v)
+            })
+            .await;
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    async fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        )
+        .await;
+        self.diagnostics(uri, Some(1)).await
+    }
+
+    async fn text(&mut self, uri: &str) -> String {
+        self.request("ws-lint/documentText", json!({"uri": uri}))
+            .await
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn shutdown(mut self) {
+        let result = self.request("shutdown", Value::Null).await;
+        assert_eq!(result, Value::Null);
+        self.notify("exit", Value::Null).await;
+    }
+}
+
+/// What the CLI reports for `text`, as LSP would carry it: (code, message, range, severity).
+fn cli_diagnostics(path: &str, text: &str, encoding: ColumnEncoding) -> Vec<Value> {
+    let settings = common::settings_for_fixture(text);
+    let analysis = ws_lint::analyze(text, path, &settings);
+    let index = LineIndex::new(text);
+    let pos = |offset| {
+        let (line, character) = index.position(text, offset, encoding);
+        json!({"line": line, "character": character})
+    };
+    analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.code,
+                "message": d.message,
+                "range": {"start": pos(d.range.start), "end": pos(d.range.end)},
+                "severity": match d.severity {
+                    ws_lint::diagnostics::Severity::Error => 1,
+                    ws_lint::diagnostics::Severity::Warning => 2,
+                    ws_lint::diagnostics::Severity::Info => 3,
+                    ws_lint::diagnostics::Severity::Hint => 4,
+                },
+            })
+        })
+        .collect()
+}
+
+fn essentials(diagnostics: &[Value]) -> Vec<Value> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            json!({"code": d["code"], "message": d["message"], "range": d["range"], "severity": d["severity"]})
+        })
+        .collect()
+}
+
+fn uri(name: &str) -> String {
+    format!("file:///nonexistent-ws-lint-test/{name}")
+}
+
+const SERVICE: &str = "service: chat
+provider:
+  name: aws
+functions:
+  auth:
+    handler: handler.auth
+  connect:
+    handler: handler.connect
+    events:
+      - websocket:
+          route: $connect
+          authorizer: auth
+  message:
+    handler: handler.message
+    events:
+      - websocket:
+          route: sendMessage
+          authorizer: auth
+      - websocket: $default
+";
+
+#[tokio::test]
+async fn negotiates_utf8_when_offered_else_utf16() {
+    let (client, caps) = TestClient::start(
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(caps["capabilities"]["positionEncoding"], "utf-8");
+    client.shutdown().await;
+    let (client, caps) = TestClient::start(json!({}), Value::Null).await;
+    assert_eq!(caps["capabilities"]["positionEncoding"], "utf-16");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn diagnostics_equal_the_cli_on_fixtures() {
+    for encoding in [ColumnEncoding::Utf16, ColumnEncoding::Utf8] {
+        let caps = match encoding {
+            ColumnEncoding::Utf8 => json!({"general": {"positionEncodings": ["utf-8"]}}),
+            _ => json!({}),
+        };
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let dir = common::repo_root().join("tests/fixtures/rules");
+        for path in common::files_in(&dir, &["yml", "yaml", "json"]) {
+            let text = common::read(&path);
+            if text.starts_with("# ws-lint-test:") {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let uri = uri(name);
+            let got = client.open(&uri, &text).await;
+            assert_eq!(
+                essentials(&got),
+                cli_diagnostics(name, &text, encoding),
+                "{name}"
+            );
+            for d in &got {
+                assert_eq!(d["source"], "ws-lint");
+            }
+            // Pull diagnostics say the same.
+            let pulled = client
+                .request(
+                    "textDocument/diagnostic",
+                    json!({"textDocument": {"uri": uri}}),
+                )
+                .await;
+            assert_eq!(pulled["kind"], "full");
+            assert_eq!(pulled["items"].as_array().unwrap(), &got, "{name}");
+        }
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn non_ascii_and_crlf_positions_match_the_cli() {
+    let text = "# 😀 中文 ✓\r\nservice: chat # 🚀🚀\r\nfunctions:\r\n  auth:\r\n    handler: h.auth # 認証\r\n  connect:\r\n    handler: h.c\r\n    events:\r\n      - websocket: {route: sendMessage, authorizer: auth} # 😀\r\n      - websocket: {route: sendMessage, description: \"é\"}\r\n";
+    for (caps, encoding) in [
+        (json!({}), ColumnEncoding::Utf16),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            ColumnEncoding::Utf8,
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let uri = uri("serverless.yml");
+        let got = client.open(&uri, text).await;
+        let expected = cli_diagnostics("serverless.yml", text, encoding);
+        assert!(!expected.is_empty());
+        assert_eq!(essentials(&got), expected);
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_thousand_edits_in_a_row_arrive_in_order() {
+    for (caps, encoding) in [
+        (json!({}), "utf-16"),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            "utf-8",
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let uri = uri("serverless.yml");
+        let mut text =
+            String::from("service: chat # 😀\r\nfunctions:\r\n  a:\r\n    handler: 中.x\r\n");
+        client.open(&uri, &text).await;
+        // Insert or delete at pseudo-random places; send everything without waiting.
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let inserts = ["x", "😀", "中", "\n", "é", "\r\n", "ab"];
+        for version in 2..1002 {
+            let index = LineIndex::new(&text);
+            // Pick a char boundary.
+            let chars: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let start = chars[next() % chars.len()];
+            // Never split a CRLF.
+            let start = if start > 0
+                && text.as_bytes()[start - 1] == b'\r'
+                && text.as_bytes().get(start) == Some(&b'\n')
+            {
+                start - 1
+            } else {
+                start
+            };
+            let (end, insert) = if next() % 3 == 0 && start < text.len() {
+                let len = text[start..].chars().next().unwrap().len_utf8();
+                let mut end = start + len;
+                if text[start..].starts_with("\r\n") {
+                    end = start + 2;
+                }
+                (end, "")
+            } else {
+                (start, inserts[next() % inserts.len()])
+            };
+            let enc = if encoding == "utf-8" {
+                ColumnEncoding::Utf8
+            } else {
+                ColumnEncoding::Utf16
+            };
+            let (l1, c1) = index.position(&text, start, enc);
+            let (l2, c2) = index.position(&text, end, enc);
+            text.replace_range(start..end, insert);
+            client
+                .notify(
+                    "textDocument/didChange",
+                    json!({
+                        "textDocument": {"uri": uri, "version": version},
+                        "contentChanges": [{"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}, "text": insert}],
+                    }),
+                )
+                .await;
+        }
+        let server_text = client.text(&uri).await;
+        assert_eq!(server_text, text, "{encoding}");
+        // The newest version is published.
+        let got = client.diagnostics(&uri, Some(1001)).await;
+        assert_eq!(
+            essentials(&got),
+            cli_diagnostics(
+                "serverless.yml",
+                &text,
+                if encoding == "utf-8" {
+                    ColumnEncoding::Utf8
+                } else {
+                    ColumnEncoding::Utf16
+                }
+            )
+        );
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn edits_update_and_close_clears_diagnostics() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let got = client.open(&uri, SERVICE).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["code"], "WS201");
+    // Delete the offending authorizer line (0-based line 17).
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": {"line": 17, "character": 0}, "end": {"line": 18, "character": 0}}, "text": ""}]}),
+        )
+        .await;
+    assert_eq!(client.diagnostics(&uri, Some(2)).await, Vec::<Value>::new());
+    // Break the YAML: WS001 appears.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "a: \"unclosed\nb: 1\n"}]}),
+        )
+        .await;
+    let got = client.diagnostics(&uri, Some(3)).await;
+    assert_eq!(got[0]["code"], "WS001");
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let message = client
+        .wait_for("cleared diagnostics", |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["diagnostics"] == json!([])
+        })
+        .await;
+    assert_eq!(message["params"]["uri"], uri.as_str());
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn rule_levels_come_from_the_client_and_from_ws_lint_toml() {
+    // initializationOptions turn WS201 into an info.
+    let (mut client, _) = TestClient::start(json!({}), json!({"rules": {"WS201": "info"}})).await;
+    let uri = uri("serverless.yml");
+    let got = client.open(&uri, SERVICE).await;
+    assert_eq!(got[0]["severity"], 3);
+    // didChangeConfiguration turns it off and republishes.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"ws-lint": {"rules": {"WS201": "off"}}}}),
+        )
+        .await;
+    assert_eq!(client.diagnostics(&uri, Some(1)).await, Vec::<Value>::new());
+    // An unknown rule is reported as a message, not a crash.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"rules": {"WS999": "off"}}}),
+        )
+        .await;
+    let message = client
+        .wait_for("showMessage", |m| m["method"] == "window/showMessage")
+        .await;
+    assert!(message["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("WS999"));
+    assert_eq!(client.diagnostics(&uri, Some(1)).await.len(), 1);
+    client.shutdown().await;
+
+    // A ws-lint.toml beside the file (in a folder with .git so the search stops there).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("ws-lint.toml"),
+        "[rules]\nWS201 = \"off\"\n",
+    )
+    .unwrap();
+    let file = dir.path().join("serverless.yml");
+    let file_uri = tower_lsp_server::ls_types::Uri::from_file_path(&file).unwrap();
+    let file_uri = file_uri.as_str().to_string();
+    let (mut client, _) = TestClient::start(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(client.open(&file_uri, SERVICE).await, Vec::<Value>::new());
+    // The file changes: the client tells us, diagnostics are republished.
+    std::fs::write(
+        dir.path().join("ws-lint.toml"),
+        "[rules]\nWS201 = \"info\"\n",
+    )
+    .unwrap();
+    let toml_uri =
+        tower_lsp_server::ls_types::Uri::from_file_path(dir.path().join("ws-lint.toml")).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": toml_uri.as_str(), "type": 2}]}),
+        )
+        .await;
+    let got = client.diagnostics(&file_uri, Some(1)).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["severity"], 3);
+    client.shutdown().await;
+
+    // A broken one: a message, and the defaults.
+    std::fs::write(
+        dir.path().join("ws-lint.toml"),
+        "[rules]\nWS201 = \"loud\"\n",
+    )
+    .unwrap();
+    let mut client = TestClient::default().await;
+    assert_eq!(client.open(&file_uri, SERVICE).await.len(), 1);
+    let message = client
+        .wait_for("showMessage", |m| m["method"] == "window/showMessage")
+        .await;
+    assert!(
+        message["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("loud"),
+        "{message}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_panicking_request_is_answered_with_an_error_and_the_server_lives_on() {
+    let mut client = TestClient::default().await;
+    let response = client.raw_request("ws-lint/panic", Value::Null).await;
+    assert!(response["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("internal error"));
+    let uri = uri("serverless.yml");
+    assert_eq!(client.open(&uri, SERVICE).await.len(), 1);
+    client.shutdown().await;
+}
+
+/// Applies LSP text edits (UTF-16 positions) to a text.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let index = LineIndex::new(text);
+    let offset = |p: &Value| {
+        index.offset(
+            text,
+            p["line"].as_u64().unwrap() as u32,
+            p["character"].as_u64().unwrap() as u32,
+            ColumnEncoding::Utf16,
+        )
+    };
+    let mut ranged: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    ranged.sort_by_key(|(s, _, _)| std::cmp::Reverse(*s));
+    let mut out = text.to_string();
+    for (start, end, new) in ranged {
+        out.replace_range(start..end, &new);
+    }
+    out
+}
+
+fn action_edits(action: &Value, uri: &str) -> Vec<Value> {
+    action["edit"]["changes"][uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn whole(text: &str) -> Value {
+    let index = LineIndex::new(text);
+    let (line, character) = index.position(text, text.len(), ColumnEncoding::Utf16);
+    json!({"start": {"line": 0, "character": 0}, "end": {"line": line, "character": character}})
+}
+
+#[tokio::test]
+async fn code_actions_fix_suppress_and_fix_all() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let diagnostics = client.open(&uri, SERVICE).await;
+    let range = diagnostics[0]["range"].clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": diagnostics}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["remove the authorizer", "suppress WS201 on this line"]
+    );
+    // The removal may change meaning: offered, not preferred.
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert!(actions[0].get("isPreferred").is_none());
+    let fixed = apply(SERVICE, &action_edits(&actions[0], &uri));
+    assert!(
+        !fixed.contains("route: sendMessage\n          authorizer"),
+        "{fixed}"
+    );
+    let suppressed = apply(SERVICE, &action_edits(&actions[1], &uri));
+    assert!(
+        suppressed.contains("          authorizer: auth # ws-lint: ignore[WS201]\n"),
+        "{suppressed}"
+    );
+    assert!(common::reported("serverless.yml", &suppressed, &Default::default()).is_empty());
+
+    // An existing list is extended; the now unused WS002 in it is fixable by fix-all.
+    let text = SERVICE.replace(
+        "          route: sendMessage\n          authorizer: auth\n",
+        "          route: sendMessage\n          authorizer: auth # ws-lint: ignore[WS002]\n",
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&uri, Some(2)).await;
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["WS201", "WS901"]);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": []}}),
+        )
+        .await;
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "suppress WS201 on this line")
+        .unwrap();
+    let suppressed = apply(&text, &action_edits(suppress, &uri));
+    assert!(
+        suppressed.contains("# ws-lint: ignore[WS002, WS201]\n"),
+        "{suppressed}"
+    );
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": whole(&text), "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.ws-lint");
+    let fixed = apply(&text, &action_edits(&actions[0], &uri));
+    // What `ws-lint --fix` would make of it.
+    let mut expected = text.clone();
+    for _ in 0..10 {
+        let analysis = ws_lint::analyze(&expected, "serverless.yml", &Default::default());
+        let outcome = ws_lint::diagnostics::apply_fixes(&expected, &analysis.diagnostics, false);
+        if outcome.applied == 0 {
+            break;
+        }
+        expected = outcome.text;
+    }
+    assert_ne!(expected, text);
+    assert_eq!(fixed, expected);
+    client.shutdown().await;
+}
+
+/// The LSP position (UTF-16) of the end of the first occurrence of `marker` in `text`.
+fn position_after(text: &str, marker: &str) -> Value {
+    let offset = text.find(marker).unwrap_or_else(|| panic!("{marker}")) + marker.len();
+    let index = LineIndex::new(text);
+    let (line, character) = index.position(text, offset, ColumnEncoding::Utf16);
+    json!({"line": line, "character": character})
+}
+
+fn labels(items: &Value) -> Vec<String> {
+    let list = items.get("items").unwrap_or(items);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn complete(client: &mut TestClient, uri: &str, text: &str, marker: &str) -> Value {
+    client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position_after(text, marker)}),
+        )
+        .await
+}
+
+async fn hover_text(client: &mut TestClient, uri: &str, text: &str, marker: &str) -> String {
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position_after(text, marker)}),
+        )
+        .await;
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+const RICH: &str = "service: chat # 😀 中文
+provider:
+  name: aws
+  websocketsApiRouteSelectionExpression: $request.body.action
+  logs:
+    websocket:
+      level: INFO
+functions:
+  auth:
+    handler: handler.auth # 認証
+  connect:
+    handler: handler.connect
+    events:
+      - websocket:
+          route: $connect
+          authorizer: auth
+  message:
+    handler: handler.message
+    events:
+      - websocket: sendMessage
+      - websocket:
+          route: joinRoom
+";
+
+#[tokio::test]
+async fn hover_explains_keys_values_rules_and_authorizers() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, RICH).await;
+    let text = hover_text(&mut client, &uri, RICH, "rout").await;
+    assert!(text.contains("route key"), "{text}");
+    let text = hover_text(&mut client, &uri, RICH, "route: $con").await;
+    assert!(text.contains("opens a connection"), "{text}");
+    let text = hover_text(&mut client, &uri, RICH, "level: IN").await;
+    assert!(text.contains("Log every request"), "{text}");
+    let text = hover_text(&mut client, &uri, RICH, "authorizer: au").await;
+    assert!(
+        text.contains("function `auth` (line 9)") && text.contains("handler.auth"),
+        "{text}"
+    );
+    let text = hover_text(&mut client, &uri, RICH, "    webso").await;
+    assert!(text.contains("Logging of the WebSocket stage"), "{text}");
+    // A rule's documentation on its diagnostic.
+    client.open(&uri, SERVICE).await;
+    let text = hover_text(&mut client, &uri, SERVICE, "sendMessage\n          autho").await;
+    assert!(
+        text.contains("WS201") && text.contains("## What it does"),
+        "{text}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn completion_offers_routes_keys_values_and_authorizers() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = RICH.replace(
+        "          route: joinRoom\n",
+        "          route: $\n          authorizer: \n          \n",
+    );
+    let text = text.replace("      level: INFO\n", "      level: \n      \n");
+    client.open(&uri, &text).await;
+    let items = complete(&mut client, &uri, &text, "route: $").await;
+    let got = labels(&items);
+    for want in ["$connect", "$disconnect", "$default", "sendMessage"] {
+        assert!(got.contains(&want.to_string()), "{want} in {got:?}");
+    }
+    // The `$` typed so far is replaced, not doubled.
+    let item = &items.as_array().unwrap()[0];
+    assert_eq!(
+        item["textEdit"]["range"]["start"],
+        position_after(&text, "route: ")
+    );
+    let got = labels(&complete(&mut client, &uri, &text, "route: $\n          authorizer: ").await);
+    assert_eq!(got, ["auth", "connect", "message"]);
+    let got = labels(&complete(&mut client, &uri, &text, "authorizer: \n          ").await);
+    assert_eq!(
+        got,
+        ["route", "routeResponseSelectionExpression", "authorizer"]
+    );
+    let got = labels(&complete(&mut client, &uri, &text, "level: ").await);
+    assert_eq!(got, ["INFO", "ERROR"]);
+    let got = labels(&complete(&mut client, &uri, &text, "level: \n      ").await);
+    assert!(got.contains(&"fullExecutionData".to_string()), "{got:?}");
+    // A new events item: the snippet.
+    let text2 = text.replace(
+        "      - websocket: sendMessage\n",
+        "      - websocket: sendMessage\n      - \n",
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text2}]}),
+        )
+        .await;
+    let items = complete(&mut client, &uri, &text2, "sendMessage\n      - ").await;
+    let snippet = &items.as_array().unwrap()[0];
+    assert_eq!(snippet["label"], "websocket event");
+    assert_eq!(
+        snippet["textEdit"]["newText"],
+        "websocket:\n          route: ${1:\\$connect}$0"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn completion_works_in_a_broken_document() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, RICH).await;
+    // Mid-typing: an unclosed quote above the cursor, and a half-typed route.
+    let broken = RICH
+        .replace("handler: handler.message", "handler: \"handler.mess")
+        .replace("route: joinRoom", "route: $d\n          authorizer: ");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&uri, Some(2)).await;
+    assert_eq!(diagnostics[0]["code"], "WS001");
+    let got = labels(&complete(&mut client, &uri, &broken, "route: $d").await);
+    assert!(got.contains(&"$disconnect".to_string()), "{got:?}");
+    // Function names from the last analysis that parsed.
+    let got = labels(&complete(&mut client, &uri, &broken, "$d\n          authorizer: ").await);
+    assert_eq!(got, ["auth", "connect", "message"]);
+    client.shutdown().await;
+}
+
+fn at(text: &str, marker: &str) -> Value {
+    position_after(text, marker)
+}
+
+#[tokio::test]
+async fn navigation_definition_references_rename_symbols_hints() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = format!(
+        "{RICH}  other:\n    handler: h.other\n    events:\n      - websocket:\n          route: $connect\n          authorizer:\n            name: \"auth\"\n"
+    );
+    client.open(&uri, &text).await;
+    // Definition: authorizer name → the function's key (line 8, `auth`).
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "authorizer: au")}),
+        )
+        .await;
+    assert_eq!(def["range"]["start"], json!({"line": 8, "character": 2}));
+    assert_eq!(def["range"]["end"], json!({"line": 8, "character": 6}));
+    // References of `auth` from its key: both authorizer uses, the quoted one without quotes.
+    let refs = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "  au"), "context": {"includeDeclaration": false}}),
+        )
+        .await;
+    let refs = refs.as_array().unwrap();
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert_eq!(refs[1]["range"]["start"]["character"], 19);
+    // Rename updates the key and both uses.
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "authorizer: au"), "newName": "checkToken"}),
+        )
+        .await;
+    let renamed = apply(&text, edit["changes"][&uri].as_array().unwrap());
+    assert_eq!(renamed.matches("checkToken").count(), 3, "{renamed}");
+    assert!(renamed.contains("  checkToken:\n") && renamed.contains("name: \"checkToken\""));
+    let bad = client
+        .raw_request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": at(&text, "authorizer: au"), "newName": "no spaces"}),
+        )
+        .await;
+    assert!(bad.get("error").is_some());
+    // Symbols: provider settings, then functions with their routes.
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let symbols = symbols.as_array().unwrap();
+    let names: Vec<&str> = symbols
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["provider", "auth", "connect", "message", "other"]);
+    let provider: Vec<&str> = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        provider,
+        ["websocketsApiRouteSelectionExpression", "logs.websocket"]
+    );
+    let routes: Vec<&str> = symbols[3]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes, ["sendMessage", "joinRoom"]);
+    // Inlay hints: identitySource defaults for both authorizers (level INFO is set explicitly;
+    // the expression too).
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(&text)}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["default: identitySource: route.request.header.Auth"; 2]
+    );
+    let minimal = "provider:\n  name: aws\n  logs:\n    websocket: true\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket: $default\n";
+    client
+        .notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": minimal}]}))
+        .await;
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(minimal)}),
+        )
+        .await;
+    let hints = hints.as_array().unwrap();
+    let labels: Vec<&str> = hints.iter().map(|h| h["label"].as_str().unwrap()).collect();
+    assert_eq!(
+        labels,
+        [
+            "default: websocketsApiRouteSelectionExpression: $request.body.action",
+            "default: level: INFO"
+        ]
+    );
+    assert_eq!(hints[0]["position"], json!({"line": 0, "character": 9}));
+    client.shutdown().await;
+}
+
+/// A realistic service of about 2,000 lines: 100 functions with websocket events, authorizers
+/// and comments with non-ASCII text.
+fn big_service() -> String {
+    let mut text = String::from(
+        "service: chat # 😀\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  websocketsApiName: chat-ws\n  logs:\n    websocket:\n      level: INFO\nfunctions:\n  auth:\n    handler: handler.auth\n",
+    );
+    for i in 0..100 {
+        text.push_str(&format!(
+            "  # 函数 {i} ✓\n  fn{i}:\n    handler: src/handlers/fn{i}.handler\n    memorySize: 256\n    timeout: 10\n    environment:\n      TABLE: table-{i}\n      STAGE: ${{sls:stage}}\n    events:\n      - websocket:\n          route: action{i}\n          routeResponseSelectionExpression: $default\n      - websocket:\n          route: other{i}\n      - websocket: third{i}\n      - http:\n          path: /fn{i}\n          method: get\n    tags:\n      team: chat\n"
+        ));
+    }
+    text.push_str("  connect:\n    handler: handler.connect\n    events:\n      - websocket:\n          route: $connect\n          authorizer: auth\n");
+    text
+}
+
+/// Prints latency on a ~2,000-line service (debug build): `cargo test --test lsp latency -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore]
+async fn latency_on_a_large_service() {
+    use std::time::Instant;
+    let text = big_service();
+    let lines = text.lines().count();
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let started = Instant::now();
+    client.open(&uri, &text).await;
+    let open = started.elapsed();
+    let mut edits = Vec::new();
+    let mut completions = Vec::new();
+    let mut hovers = Vec::new();
+    let line = text
+        .lines()
+        .position(|l| l.contains("route: action50"))
+        .unwrap() as u32;
+    for version in 2..22 {
+        let started = Instant::now();
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": {"line": line, "character": 23}, "end": {"line": line, "character": 23}}, "text": "x"}]}),
+            )
+            .await;
+        client.diagnostics(&uri, Some(version)).await;
+        edits.push(started.elapsed());
+        let started = Instant::now();
+        client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 17}}),
+            )
+            .await;
+        completions.push(started.elapsed());
+        let started = Instant::now();
+        client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 12}}),
+            )
+            .await;
+        hovers.push(started.elapsed());
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    println!(
+        "{lines} lines: open→diagnostics {open:?}; median edit→diagnostics {:?}; completion {:?}; hover {:?}",
+        median(&mut edits),
+        median(&mut completions),
+        median(&mut hovers)
+    );
+    client.shutdown().await;
+}
+
+/// The real binary over stdio: answers, exits 0 after shutdown + exit, and exits (1) when the
+/// client goes away without shutdown.
+#[test]
+fn the_binary_serves_stdio_and_exits_when_the_client_goes_away() {
+    use std::io::{BufRead, Read, Write};
+    use std::process::{Command, Stdio};
+
+    fn frame(message: Value) -> Vec<u8> {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{}", body.len(), body).into_bytes()
+    }
+    fn wait(child: &mut std::process::Child) -> i32 {
+        let deadline = std::time::Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_ws-lint"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let initialize =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}});
+
+    let mut child = spawn();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&frame(initialize.clone())).unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    // Reads messages until the response with this id.
+    let mut response = |id: i64| loop {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some(n) = line.trim().strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        stdout.read_exact(&mut body).unwrap();
+        let message: Value = serde_json::from_slice(&body).unwrap();
+        if message["id"] == id {
+            return message;
+        }
+    };
+    assert_eq!(response(1)["result"]["serverInfo"]["name"], "ws-lint");
+    for message in [
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    ] {
+        stdin.write_all(&frame(message)).unwrap();
+    }
+    stdin.flush().unwrap();
+    assert_eq!(response(2)["result"], Value::Null);
+    stdin
+        .write_all(&frame(json!({"jsonrpc": "2.0", "method": "exit"})))
+        .unwrap();
+    stdin.flush().unwrap();
+    assert_eq!(wait(&mut child), 0);
+
+    // The client dies: stdin closes without shutdown.
+    let mut child = spawn();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&frame(initialize)).unwrap();
+    drop(stdin);
+    assert_eq!(wait(&mut child), 1);
+}
+
+#[tokio::test]
+async fn navigation_and_hover_with_non_ascii_before_the_cursor() {
+    let text = "service: chat # 聊天 😀\nfunctions:\n  auth:\n    handler: h.auth\n  connect:\n    handler: h.c\n    events:\n      - websocket: {route: $connect, description: \"😀中\", authorizer: auth}\n      - websocket:\n          route: \"$conn\"\n";
+    for (caps, encoding) in [
+        (json!({}), ColumnEncoding::Utf16),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            ColumnEncoding::Utf8,
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let uri = uri("serverless.yml");
+        client.open(&uri, text).await;
+        let index = LineIndex::new(text);
+        let pos = |offset: usize| {
+            let (line, character) = index.position(text, offset, encoding);
+            json!({"line": line, "character": character})
+        };
+        let use_at = text.find("authorizer: auth}").unwrap() + "authorizer: ".len();
+        let def = client
+            .request(
+                "textDocument/definition",
+                json!({"textDocument": {"uri": uri}, "position": pos(use_at + 2)}),
+            )
+            .await;
+        let key = text.find("  auth:").unwrap() + 2;
+        assert_eq!(def["range"]["start"], pos(key));
+        let refs = client
+            .request(
+                "textDocument/references",
+                json!({"textDocument": {"uri": uri}, "position": pos(key), "context": {"includeDeclaration": true}}),
+            )
+            .await;
+        let starts: Vec<Value> = refs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["range"]["start"].clone())
+            .collect();
+        assert_eq!(starts, [pos(key), pos(use_at)]);
+        let prepared = client
+            .request(
+                "textDocument/prepareRename",
+                json!({"textDocument": {"uri": uri}, "position": pos(use_at)}),
+            )
+            .await;
+        assert_eq!(prepared["placeholder"], "auth");
+        assert_eq!(prepared["range"]["end"], pos(use_at + 4));
+        // Completion inside a quoted value: replaces from after the quote.
+        let at = text.find("\"$conn").unwrap() + 1;
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": pos(at + 5)}),
+            )
+            .await;
+        let first = &items.as_array().unwrap()[0];
+        assert_eq!(first["textEdit"]["range"]["start"], pos(at));
+        assert_eq!(first["textEdit"]["range"]["end"], pos(at + 5));
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn completion_of_variables_and_access_log_variables() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = "service: chat\ncustom:\n  routes:\n    main: sendMessage\n    other: x\nprovider:\n  name: aws\n  logs:\n    websocket:\n      format: '$context.requestId $context.ro'\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket:\n          route: ${self:custom.routes.m}\n          authorizer: ${\n";
+    client.open(&uri, text).await;
+    let items = complete(&mut client, &uri, text, "$context.ro").await;
+    let got = labels(&items);
+    assert!(got.contains(&"$context.routeKey".to_string()), "{got:?}");
+    // Only the `$context.ro` token is replaced.
+    assert_eq!(
+        items[0]["textEdit"]["range"]["start"],
+        position_after(text, "$context.requestId ")
+    );
+    let items = complete(&mut client, &uri, text, "${self:custom.routes.m").await;
+    assert_eq!(labels(&items), ["main", "other"]);
+    assert_eq!(
+        items[0]["textEdit"]["range"]["start"],
+        position_after(text, "${self:custom.routes.")
+    );
+    let got = labels(&complete(&mut client, &uri, text, "authorizer: ${").await);
+    assert!(
+        got.contains(&"self:".to_string()) && got.contains(&"opt:".to_string()),
+        "{got:?}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn variables_resolve_in_hover_definition_and_hints_and_handlers_open_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/chat.ts"),
+        "export const connect = 1;\n",
+    )
+    .unwrap();
+    let file_uri =
+        tower_lsp_server::ls_types::Uri::from_file_path(dir.path().join("serverless.yml")).unwrap();
+    let uri = file_uri.as_str().to_string();
+    let text = "service: chat\ncustom:\n  route: sendMessage # 😀\nprovider:\n  name: aws\n  websocketsApiRouteSelectionExpression: $request.body.type\nfunctions:\n  f:\n    handler: src/chat.connect\n    events:\n      - websocket: ${self:custom.route}\n";
+    let mut client = TestClient::default().await;
+    client.open(&uri, text).await;
+    let hover = hover_text(&mut client, &uri, text, "${self:cus").await;
+    assert_eq!(hover, "`${self:custom.route}` = `sendMessage`");
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": position_after(text, "${self:cus")}),
+        )
+        .await;
+    assert_eq!(def["range"]["start"], json!({"line": 2, "character": 2}));
+    let def = client
+        .request("textDocument/definition", json!({"textDocument": {"uri": uri}, "position": position_after(text, "handler: src/ch")}))
+        .await;
+    assert!(
+        def["uri"].as_str().unwrap().ends_with("/src/chat.ts"),
+        "{def}"
+    );
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(text)}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["= sendMessage"]);
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn crlf_documents_complete_and_hover_like_lf_ones() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = RICH
+        .replace(
+            "          route: joinRoom\n",
+            "          route: $d\n          \n",
+        )
+        .replace('\n', "\r\n");
+    let diagnostics = client.open(&uri, &text).await;
+    assert_eq!(
+        essentials(&diagnostics),
+        cli_diagnostics("serverless.yml", &text, ColumnEncoding::Utf16)
+    );
+    let got = labels(&complete(&mut client, &uri, &text, "route: $d").await);
+    assert!(got.contains(&"$disconnect".to_string()), "{got:?}");
+    let got = labels(&complete(&mut client, &uri, &text, "route: $d\r\n          ").await);
+    assert_eq!(
+        got,
+        ["route", "routeResponseSelectionExpression", "authorizer"]
+    );
+    let text_hover = hover_text(&mut client, &uri, &text, "level: IN").await;
+    assert!(text_hover.contains("Log every request"), "{text_hover}");
+    client.shutdown().await;
+}
+
+/// LSP diagnostics equal the CLI's on every file of a corpus folder:
+/// `WS_LINT_CORPUS=/path/to/dir cargo test --test lsp corpus -- --ignored`.
+#[tokio::test]
+#[ignore]
+async fn diagnostics_equal_the_cli_on_a_corpus() {
+    let Some(dir) = std::env::var_os("WS_LINT_CORPUS") else {
+        return;
+    };
+    for (caps, encoding) in [
+        (json!({}), ColumnEncoding::Utf16),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            ColumnEncoding::Utf8,
+        ),
+    ] {
+        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let files = common::files_in(std::path::Path::new(&dir), &["yml", "yaml", "json"]);
+        assert!(!files.is_empty());
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let uri = uri(&name);
+            let got = client.open(&uri, &text).await;
+            let settings = ws_lint::config::Settings::default();
+            let analysis = ws_lint::analyze(&text, &name, &settings);
+            let index = LineIndex::new(&text);
+            let expected: Vec<Value> = analysis
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let (l1, c1) = index.position(&text, d.range.start, encoding);
+                    let (l2, c2) = index.position(&text, d.range.end, encoding);
+                    json!({"code": d.code, "message": d.message, "range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}})
+                })
+                .collect();
+            let got: Vec<Value> = got
+                .iter()
+                .map(|d| json!({"code": d["code"], "message": d["message"], "range": d["range"]}))
+                .collect();
+            assert_eq!(got, expected, "{name}");
+            client
+                .notify(
+                    "textDocument/didClose",
+                    json!({"textDocument": {"uri": uri}}),
+                )
+                .await;
+        }
+        client.shutdown().await;
+    }
+}
