@@ -1370,3 +1370,52 @@ async fn diagnostics_equal_the_cli_on_a_corpus() {
         client.shutdown().await;
     }
 }
+
+/// Diagnostics reach a client one way only: pulled when it can pull (Neovim 0.11 and VS Code
+/// would otherwise show each one twice), pushed otherwise.
+#[tokio::test]
+async fn diagnostics_are_pulled_or_pushed_never_both() {
+    let pull_caps = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
+    let (mut client, caps) = TestClient::start(pull_caps, Value::Null).await;
+    assert_eq!(
+        caps["capabilities"]["diagnosticProvider"]["identifier"],
+        "ws-lint"
+    );
+    let uri = uri("serverless.yml");
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": SERVICE}}),
+        )
+        .await;
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    assert!(items.iter().any(|d| d["code"] == "WS201"), "{report}");
+    // The pull was answered after didOpen was handled: had a push been sent, it would be here.
+    while let Ok(message) = client.notifications.try_recv() {
+        client.backlog.push(message);
+    }
+    assert!(
+        !client
+            .backlog
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "pushed as well as pulled: {:?}",
+        client.backlog
+    );
+    client.shutdown().await;
+
+    let (mut client, caps) = TestClient::start(json!({}), Value::Null).await;
+    assert!(
+        caps["capabilities"].get("diagnosticProvider").is_none(),
+        "{caps}"
+    );
+    let pushed = client.open(&uri, SERVICE).await;
+    assert!(pushed.iter().any(|d| d["code"] == "WS201"));
+    client.shutdown().await;
+}

@@ -83,8 +83,19 @@ pub(crate) struct State {
     pub shut_down: Mutex<bool>,
     /// The client can watch files for us (`ws-lint.toml` changes).
     pub watch_config: Mutex<bool>,
+    /// How diagnostics reach the client: pulled (`textDocument/diagnostic`) when it supports
+    /// that, pushed otherwise, never both (clients such as Neovim would show them twice).
+    pub diagnostics: Mutex<DiagnosticMode>,
     /// Configuration problems: shown once each, not on every keystroke.
     pub messages: Mutex<Messages>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum DiagnosticMode {
+    #[default]
+    Push,
+    /// `refresh`: the client accepts `workspace/diagnostic/refresh` when settings change.
+    Pull { refresh: bool },
 }
 
 #[derive(Default)]
@@ -113,6 +124,7 @@ impl Backend {
                 settings: Mutex::new(SettingsState::default()),
                 shut_down: Mutex::new(false),
                 watch_config: Mutex::new(false),
+                diagnostics: Mutex::new(DiagnosticMode::Push),
                 messages: Mutex::new(Messages::default()),
             }),
         }
@@ -230,6 +242,11 @@ impl Backend {
 
     /// Analyses a document and publishes its diagnostics with its version.
     async fn publish(&self, uri: Uri) {
+        let mode = *lock(&self.state.diagnostics);
+        if mode != DiagnosticMode::Push {
+            self.show_config_errors().await;
+            return;
+        }
         let encoding = self.encoding();
         let result = self.snapshot(&uri);
         self.show_config_errors().await;
@@ -256,6 +273,14 @@ impl Backend {
     }
 
     async fn publish_all(&self) {
+        let mode = *lock(&self.state.diagnostics);
+        if let DiagnosticMode::Pull { refresh } = mode {
+            // The client pulls: ask it to pull again, since the settings changed.
+            if refresh {
+                let _ = self.client.workspace_diagnostic_refresh().await;
+            }
+            return;
+        }
         let uris: Vec<Uri> = lock(&self.state.documents).keys().cloned().collect();
         for uri in uris {
             self.publish(uri).await;
@@ -346,6 +371,24 @@ impl LanguageServer for Backend {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        let mode = if pull {
+            DiagnosticMode::Pull { refresh }
+        } else {
+            DiagnosticMode::Push
+        };
+        *lock(&self.state.diagnostics) = mode;
         if let Some(options) = &params.initialization_options {
             let problems = lock(&self.state.settings).set_client_settings(options);
             for problem in problems {
@@ -357,7 +400,7 @@ impl LanguageServer for Backend {
                 name: "ws-lint".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
             }),
-            capabilities: capabilities(encoding),
+            capabilities: capabilities(encoding, mode),
             offset_encoding: None,
         })
     }
@@ -606,7 +649,8 @@ impl LanguageServer for Backend {
     }
 }
 
-fn capabilities(encoding: ColumnEncoding) -> lsp::ServerCapabilities {
+fn capabilities(encoding: ColumnEncoding, mode: DiagnosticMode) -> lsp::ServerCapabilities {
+    let pull = matches!(mode, DiagnosticMode::Pull { .. });
     lsp::ServerCapabilities {
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
@@ -638,14 +682,14 @@ fn capabilities(encoding: ColumnEncoding) -> lsp::ServerCapabilities {
                 ..Default::default()
             },
         )),
-        diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
-            lsp::DiagnosticOptions {
+        diagnostic_provider: pull.then(|| {
+            lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                 identifier: Some("ws-lint".to_string()),
                 inter_file_dependencies: false,
                 workspace_diagnostics: false,
                 work_done_progress_options: Default::default(),
-            },
-        )),
+            })
+        }),
         ..Default::default()
     }
 }
