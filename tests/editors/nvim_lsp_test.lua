@@ -62,11 +62,18 @@ local function wait_diagnostics(bufnr, since, timeout_ms)
   return vim.diagnostic.get(bufnr)
 end
 
--- Count publications per buffer through the handler (an empty list publishes too).
+-- Count diagnostic reports per buffer, pushed or pulled (an empty list counts too). Neovim
+-- 0.11 can pull, so the server answers its textDocument/diagnostic requests and pushes nothing.
 local orig = vim.lsp.handlers['textDocument/publishDiagnostics']
 vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
   orig(err, params, ctx, config)
   local bufnr = vim.uri_to_bufnr(params.uri)
+  vim.b[bufnr].ws_lint_published = (vim.b[bufnr].ws_lint_published or 0) + 1
+end
+local orig_pull = vim.lsp.handlers['textDocument/diagnostic']
+vim.lsp.handlers['textDocument/diagnostic'] = function(err, report, ctx, config)
+  orig_pull(err, report, ctx, config)
+  local bufnr = ctx.bufnr or vim.uri_to_bufnr(ctx.params.textDocument.uri)
   vim.b[bufnr].ws_lint_published = (vim.b[bufnr].ws_lint_published or 0) + 1
 end
 
