@@ -297,7 +297,7 @@ fn check(args: CheckArgs) -> i32 {
     let errors = Mutex::new(problems);
     let diffs = Mutex::new(Vec::<(usize, String)>::new());
     let fixed_count = Mutex::new(0usize);
-    let mut reports: Vec<(usize, FileReport)> = inputs
+    let mut reports: Vec<(usize, Vec<FileReport>)> = inputs
         .par_iter()
         .enumerate()
         .filter_map(|(order, input)| {
@@ -348,13 +348,30 @@ fn check(args: CheckArgs) -> i32 {
             settings.ignore.extend(overrides.1.iter().copied());
 
             let original = text;
-            let (current, analysis) = if args.fix || args.diff {
+            let (current, single) = if args.fix || args.diff {
+                // Fixes apply to the linted file only.
                 let fixed = crate::fix(&original, &input.display, &settings, args.unsafe_fixes);
                 *lock(&fixed_count) += fixed.applied;
-                (fixed.text, fixed.analysis)
-            } else {
+                (fixed.text, Some(fixed.analysis))
+            } else if matches!(input.source, Source::Stdin) {
                 let analysis = crate::analyze(&original, &input.display, &settings);
-                (original.clone(), analysis)
+                (original.clone(), Some(analysis))
+            } else {
+                (original.clone(), None)
+            };
+            // A file on disk is linted with the service around it: what it includes, its
+            // handlers. Stdin stays on its own.
+            let (diagnostics, included) = match (&input.source, single) {
+                (Source::Stdin, Some(analysis)) => (analysis.diagnostics, Vec::new()),
+                _ => {
+                    let service = crate::analyze_service(
+                        &current,
+                        &input.display,
+                        &settings,
+                        &crate::files::DiskFiles,
+                    );
+                    (service.main.diagnostics, service.included)
+                }
             };
             if current != original {
                 if args.diff {
@@ -380,14 +397,25 @@ fn check(args: CheckArgs) -> i32 {
                 print_stdout(&current);
             }
             let text = if args.diff { original } else { current };
-            Some((
-                order,
-                FileReport::new(input.display.clone(), text, analysis.diagnostics),
-            ))
+            let mut files = vec![FileReport::new(input.display.clone(), text, diagnostics)];
+            // Included files are reported with their own paths; `--fix` edits only the file
+            // it was given, so their diagnostics offer no fix here.
+            files.extend(included.into_iter().map(|file| {
+                let diagnostics = file
+                    .diagnostics
+                    .into_iter()
+                    .map(|mut d| {
+                        d.fix = None;
+                        d
+                    })
+                    .collect();
+                FileReport::new(file.path, file.text, diagnostics)
+            }));
+            Some((order, files))
         })
         .collect();
     reports.sort_by_key(|(order, _)| *order);
-    let reports: Vec<FileReport> = reports.into_iter().map(|(_, r)| r).collect();
+    let reports: Vec<FileReport> = reports.into_iter().flat_map(|(_, r)| r).collect();
 
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     // The same bad configuration is met by every file under it: say it once.

@@ -7,9 +7,11 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod files;
 pub mod lsp;
 pub mod model;
 pub mod render;
+pub mod resolve;
 pub mod rules;
 pub mod span;
 mod suppression;
@@ -20,6 +22,7 @@ pub mod yaml;
 
 use config::Settings;
 use diagnostics::Diagnostic;
+use files::FileSource;
 use model::{FileFormat, Service};
 use span::{LineIndex, TextRange};
 use yaml::{Yaml, YamlError, YamlErrorKind};
@@ -34,14 +37,61 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lints one configuration file. `path` decides the format (`.json` or YAML) and nothing else.
+/// Lints one configuration file. `path` decides the format (`.json` or YAML) and nothing else:
+/// no other file is read, so `${file(...)}` values stay unknown (see [`analyze_service`]).
+/// `${self:...}` values that resolve inside the file are checked as if written there.
 pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
-    analyze_parsed(text, path, settings, Yaml::parse(text))
+    run(text, path, settings, None, Yaml::parse(text)).main
 }
 
 /// [`analyze`] with the tree already parsed (by an incremental re-parse, say): `yaml` must be
 /// `Yaml::parse(text)` or equal to it.
-pub fn analyze_parsed(text: &str, path: &str, settings: &Settings, mut yaml: Yaml) -> Analysis {
+pub fn analyze_parsed(text: &str, path: &str, settings: &Settings, yaml: Yaml) -> Analysis {
+    run(text, path, settings, None, yaml).main
+}
+
+/// One included file of a service, with the diagnostics that point into it.
+#[derive(Debug)]
+pub struct FileAnalysis {
+    /// The service folder joined with the path as written in `${file(...)}`.
+    pub path: String,
+    pub text: String,
+    pub line_index: LineIndex,
+    /// Positions in this file's text; sorted, no duplicates.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A service linted as one: the main file and the files it includes.
+#[derive(Debug)]
+pub struct ServiceAnalysis {
+    /// The main file. Its `yaml` is the whole service's arena: nodes of included files have
+    /// ranges past the main text (at their document's `base`, see [`resolve`]); its
+    /// `diagnostics` are those in the main file.
+    pub main: Analysis,
+    pub included: Vec<FileAnalysis>,
+    /// Values holding variables that resolved to something known.
+    pub resolved_values: usize,
+}
+
+/// Lints the service whose main file is `text` at `path`, reading the files it includes
+/// (`${file(...)}`, relative to the folder of `path`) and its handlers through `files`.
+/// Diagnostics inside an included file are reported in that file.
+pub fn analyze_service(
+    text: &str,
+    path: &str,
+    settings: &Settings,
+    files: &dyn FileSource,
+) -> ServiceAnalysis {
+    run(text, path, settings, Some(files), Yaml::parse(text))
+}
+
+fn run(
+    text: &str,
+    path: &str,
+    settings: &Settings,
+    files: Option<&dyn FileSource>,
+    mut yaml: Yaml,
+) -> ServiceAnalysis {
     let format = FileFormat::from_path(path);
     let line_index = LineIndex::new(text);
     if format == FileFormat::Json {
@@ -49,31 +99,33 @@ pub fn analyze_parsed(text: &str, path: &str, settings: &Settings, mut yaml: Yam
         // and a file it accepts has no syntax error whatever the YAML parser thought.
         yaml.replace_syntax_errors(json_syntax_error(text, &line_index));
     }
-    let service = Service::lower(&yaml);
     let parsed = !yaml
         .errors()
         .iter()
         .any(|e| e.kind == YamlErrorKind::Syntax);
+    // The main text, then each included file after a newline: one offset space for the service.
+    let mut combined = text.to_string();
+    let outcome = resolve::resolve(&mut yaml, &mut combined, path, files);
+    let service = Service::lower(&yaml);
     let ctx = rules::Context {
-        text,
+        text: &combined,
         yaml: &yaml,
         service: &service,
         format,
         variable_sources: &settings.variable_sources,
     };
     let mut diagnostics = Vec::new();
-    for rule in rules::all() {
-        let Some(check) = rule.check else { continue };
+    let mut emit = |rule: &'static rules::Rule, check: &dyn Fn(&mut Vec<Diagnostic>)| {
         let Some(severity) = settings.level(rule) else {
-            continue;
+            return;
         };
         // While the file does not parse, only the document rules speak: everything else would
         // be guessing from a partial tree.
         if !parsed && !rule.code.starts_with("WS00") {
-            continue;
+            return;
         }
         let start = diagnostics.len();
-        check(&ctx, &mut diagnostics);
+        check(&mut diagnostics);
         // A rule may raise single findings above its default (WS205: `$LATEST` is an error);
         // a severity the user configured applies to all of them.
         let configured =
@@ -83,16 +135,163 @@ pub fn analyze_parsed(text: &str, path: &str, settings: &Settings, mut yaml: Yam
                 diagnostic.severity = severity;
             }
         }
+    };
+    for rule in rules::all() {
+        if let Some(check) = rule.check {
+            emit(rule, &|out| check(&ctx, out));
+        }
     }
-    let mut diagnostics =
-        suppression::apply(text, &yaml, &line_index, settings, diagnostics, parsed);
-    sort_and_dedup(&mut diagnostics);
-    Analysis {
-        yaml,
-        service,
-        line_index,
-        diagnostics,
+    if let Some(files) = files {
+        let dir = std::path::Path::new(path)
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        emit(&rules::INCLUDE_NOT_FOUND, &|out| {
+            rules::include_not_found(&outcome.missing, out)
+        });
+        emit(&rules::HANDLER_FILE_MISSING, &|out| {
+            rules::handler_file_missing(&ctx, files, &dir, out)
+        });
     }
+    point_at_definitions(&yaml, &combined, &outcome.resolutions, &mut diagnostics);
+    let mut per_document = route(&outcome.documents, diagnostics);
+    let main_diagnostics = per_document.remove(0);
+    let mut main_diagnostics =
+        suppression::apply(text, &yaml, &line_index, settings, main_diagnostics, parsed);
+    sort_and_dedup(&mut main_diagnostics);
+    let mut included = Vec::new();
+    for (document, diagnostics) in outcome.documents.into_iter().skip(1).zip(per_document) {
+        let line_index = LineIndex::new(&document.text);
+        let parses = !document
+            .yaml
+            .errors()
+            .iter()
+            .any(|e| e.kind == YamlErrorKind::Syntax);
+        let mut diagnostics = suppression::apply(
+            &document.text,
+            &document.yaml,
+            &line_index,
+            settings,
+            diagnostics,
+            parsed && parses,
+        );
+        sort_and_dedup(&mut diagnostics);
+        included.push(FileAnalysis {
+            path: document.path,
+            text: document.text,
+            line_index,
+            diagnostics,
+        });
+    }
+    ServiceAnalysis {
+        main: Analysis {
+            yaml,
+            service,
+            line_index,
+            diagnostics: main_diagnostics,
+        },
+        included,
+        resolved_values: outcome.resolved_values,
+    }
+}
+
+/// A diagnostic about a value that came through a variable stays where the variable is used
+/// and points at where the value is defined. Its fix is dropped when it would edit the
+/// variable: a `${...}` is never overwritten with a literal.
+fn point_at_definitions(
+    yaml: &Yaml,
+    text: &str,
+    resolutions: &[resolve::Resolution],
+    diagnostics: &mut [Diagnostic],
+) {
+    if resolutions.is_empty() {
+        return;
+    }
+    for diagnostic in diagnostics.iter_mut() {
+        for resolution in resolutions {
+            let used = yaml.range(resolution.node);
+            let overlaps = |r: TextRange| {
+                r.start < used.end && used.start < r.end
+                    || (r.start == r.end && used.start < r.start && r.start < used.end)
+            };
+            if diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.edits.iter().any(|e| overlaps(e.range)))
+            {
+                diagnostic.fix = None;
+            }
+            let inside = used.start <= diagnostic.range.start && diagnostic.range.end <= used.end;
+            if !inside {
+                continue;
+            }
+            let Some(definition) = resolution.definition else {
+                continue;
+            };
+            let range = yaml.range(definition);
+            if diagnostic.related.iter().any(|r| r.range == range) || range == used {
+                continue;
+            }
+            let written = text.get(used.as_range()).unwrap_or("").trim();
+            let message = if written.chars().count() <= 60 {
+                format!("`{written}` takes its value from here")
+            } else {
+                "the variable takes its value from here".to_string()
+            };
+            diagnostic.related.push(diagnostics::Related {
+                path: None,
+                range,
+                message,
+            });
+        }
+    }
+}
+
+/// Splits diagnostics by the document they point into, with positions in that document's
+/// text. Related locations in another document name its path; a fix editing another document
+/// than its diagnostic's is dropped.
+fn route(documents: &[resolve::Document], diagnostics: Vec<Diagnostic>) -> Vec<Vec<Diagnostic>> {
+    let document_of = |offset: usize| -> usize {
+        documents
+            .iter()
+            .rposition(|d| d.base <= offset)
+            .unwrap_or(0)
+    };
+    let local = |r: TextRange, d: usize| {
+        let base = documents.get(d).map_or(0, |d| d.base);
+        TextRange::new(
+            r.start - base,
+            r.end.saturating_sub(base).max(r.start - base),
+        )
+    };
+    let mut out: Vec<Vec<Diagnostic>> = documents.iter().map(|_| Vec::new()).collect();
+    if out.is_empty() {
+        out.push(Vec::new());
+    }
+    for mut diagnostic in diagnostics {
+        let home = document_of(diagnostic.range.start);
+        diagnostic.range = local(diagnostic.range, home);
+        for related in &mut diagnostic.related {
+            let there = document_of(related.range.start);
+            related.range = local(related.range, there);
+            if there != home && related.path.is_none() {
+                related.path = documents.get(there).map(|d| d.path.clone());
+            }
+        }
+        if let Some(fix) = &mut diagnostic.fix {
+            if fix.edits.iter().all(|e| document_of(e.range.start) == home) {
+                for edit in &mut fix.edits {
+                    edit.range = local(edit.range, home);
+                }
+            } else {
+                diagnostic.fix = None;
+            }
+        }
+        if let Some(slot) = out.get_mut(home) {
+            slot.push(diagnostic);
+        }
+    }
+    out
 }
 
 /// Fix rounds before giving up on a text whose fixes keep producing new fixes.

@@ -147,6 +147,16 @@ fn write(dir: &Path, relative: &str, text: impl AsRef<[u8]>) -> PathBuf {
         std::fs::create_dir_all(parent).expect("folders");
     }
     std::fs::write(&path, text).expect("write");
+    // Services have their handlers beside them (WS702 looks for them).
+    if relative
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with("serverless."))
+    {
+        if let Some(parent) = path.parent() {
+            std::fs::write(parent.join("handler.js"), "module.exports = {};\n").expect("write");
+        }
+    }
     path
 }
 
@@ -636,8 +646,8 @@ fn fix_applies_safe_fixes_atomically_and_keeps_permissions() {
         .expect("ls")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
-    // The re-run no longer reports what was fixed.
+    assert_eq!(names.len(), 3, "{names:?}"); // .git, serverless.yml, handler.js
+                                             // The re-run no longer reports what was fixed.
     let run = ws_lint(dir.path(), &["--format", "json", "serverless.yml"]);
     assert_eq!(run.codes(), Vec::<String>::new(), "{run:?}");
 }

@@ -34,8 +34,15 @@ fn doc_examples_trigger_their_rule_and_the_fix_does_not() {
             failures.push(format!("{}: no `## Use instead` yaml block", rule.code));
             continue;
         };
+        // A service folder around the example, for the rules that look at other files
+        // (WS604, WS702): it holds `handler.js` and `custom.yml`.
         let codes = |text: &str| -> Vec<&'static str> {
-            ws_lint::analyze(text, "serverless.yml", &settings)
+            let files = ws_lint::files::MemoryFiles::new()
+                .with("svc/serverless.yml", text)
+                .with("svc/handler.js", "module.exports = {};\n")
+                .with("svc/custom.yml", "greeting: hello\n");
+            ws_lint::analyze_service(text, "svc/serverless.yml", &settings, &files)
+                .main
                 .diagnostics
                 .iter()
                 .map(|d| d.code)

@@ -1256,7 +1256,7 @@ async fn variables_resolve_in_hover_definition_and_hints_and_handlers_open_their
     let file_uri =
         tower_lsp_server::ls_types::Uri::from_file_path(dir.path().join("serverless.yml")).unwrap();
     let uri = file_uri.as_str().to_string();
-    let text = "service: chat\ncustom:\n  route: sendMessage # 😀\nprovider:\n  name: aws\n  websocketsApiRouteSelectionExpression: $request.body.type\nfunctions:\n  f:\n    handler: src/chat.connect\n    events:\n      - websocket: ${self:custom.route}\n";
+    let text = "service: chat\ncustom:\n  route: sendMessage # 😀\nprovider:\n  name: aws\n  websocketsApiRouteSelectionExpression: $request.body.type\nfunctions:\n  f:\n    handler: src/chat.connect\n    events:\n      - websocket: ${self:custom.route}\n      - websocket: $default\n";
     let mut client = TestClient::default().await;
     client.open(&uri, text).await;
     let hover = hover_text(&mut client, &uri, text, "${self:cus").await;

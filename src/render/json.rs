@@ -18,12 +18,23 @@ pub fn json(files: &[FileReport]) -> String {
                 .iter()
                 .map(|r| {
                     // Related locations in other files carry their own path; their positions
-                    // are computed by whoever produced them into this file's terms.
-                    let (start, end) = file.span(r.range);
+                    // are in that file's text, when it is one of the reports (an included
+                    // file of the same service), else unknown.
+                    let there = match &r.path {
+                        None => Some(file),
+                        Some(path) => files.iter().find(|f| &f.path == path),
+                    };
+                    let (start, end) = match there {
+                        Some(there) => {
+                            let (start, end) = there.span(r.range);
+                            (position(start), position(end))
+                        }
+                        None => (Value::Null, Value::Null),
+                    };
                     json!({
                         "path": r.path.clone().unwrap_or_else(|| file.path.clone()),
-                        "start": position(start),
-                        "end": position(end),
+                        "start": start,
+                        "end": end,
                         "message": r.message,
                     })
                 })

@@ -118,6 +118,15 @@ pub struct Context<'a> {
     pub variable_sources: &'a [String],
 }
 
+/// WS604 and WS702 need other files than the linted one: the service pipeline
+/// (`crate::analyze_service`) runs them with its file source.
+pub(crate) use functions::handler_file_missing::{
+    check as handler_file_missing, RULE as HANDLER_FILE_MISSING,
+};
+pub(crate) use variables::include_not_found::{
+    report as include_not_found, RULE as INCLUDE_NOT_FOUND,
+};
+
 /// Every rule, in catalog order.
 pub fn all() -> &'static [&'static Rule] {
     use std::sync::OnceLock;

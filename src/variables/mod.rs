@@ -302,7 +302,13 @@ pub enum SelfLookup {
 /// Follows a `self:` address (`custom.routes.0`, `` for the whole document) through mappings
 /// (merge keys included), sequences (numeric index) and aliases.
 pub fn lookup_self(yaml: &Yaml, address: &str) -> SelfLookup {
-    let Some(mut current) = yaml.root() else {
+    lookup_path(yaml, yaml.root(), address)
+}
+
+/// Like [`lookup_self`], from another node: the root of an included file for
+/// `${file(x.yml):address}`.
+pub fn lookup_path(yaml: &Yaml, from: Option<NodeId>, address: &str) -> SelfLookup {
+    let Some(mut current) = from else {
         return SelfLookup::Unknown;
     };
     if address.is_empty() {

@@ -52,8 +52,11 @@ impl Yaml {
         edit: TextRange,
         inserted_len: usize,
     ) -> Option<Yaml> {
+        // Only a tree straight from the parser: no errors, no anchors, and no variable
+        // substitutions made by resolution.
         if !self.errors.is_empty()
             || self.uses_anchors
+            || !self.substitutes.is_empty()
             || edit.end > old_text.len()
             || old_text.starts_with('\u{feff}')
             || new_text.len() + edit.len() != old_text.len() + inserted_len
@@ -282,6 +285,7 @@ impl Yaml {
             root: self.root,
             errors: Vec::new(),
             uses_anchors: false,
+            substitutes: Vec::new(),
         };
         // A new key may now repeat a sibling's: leave duplicate reporting to a full parse.
         let new_key = yaml.str(map_piece(new_entry.key))?.to_string();

@@ -109,6 +109,9 @@ pub struct Yaml {
     uses_anchors: bool,
     root: Option<NodeId>,
     errors: Vec<YamlError>,
+    /// Values that stand for another node: a `${self:...}` or `${file(...)}` value resolved to
+    /// what it names (see `crate::resolve`). Empty for a document that was only parsed.
+    substitutes: Vec<Option<NodeId>>,
 }
 
 impl Yaml {
@@ -151,10 +154,15 @@ impl Yaml {
         self.nodes[id].range
     }
 
-    /// Follows aliases to the node they stand for (itself when it is no alias).
+    /// Follows aliases (and resolved variables) to the node they stand for (itself when it is
+    /// neither).
     pub fn resolve(&self, id: NodeId) -> NodeId {
         let mut current = id;
         for _ in 0..MAX_ALIAS_HOPS {
+            if let Some(Some(target)) = self.substitutes.get(current) {
+                current = *target;
+                continue;
+            }
             match self.nodes[current].kind {
                 NodeKind::Alias {
                     target: Some(target),
@@ -163,6 +171,87 @@ impl Yaml {
             }
         }
         current
+    }
+
+    /// Makes `node` (a value holding a variable) stand for `target` in every lookup: `resolve`,
+    /// `str`, `items`, `entries`... see through it. `node` keeps its own kind and range, so
+    /// diagnostics about the value still point where the variable is written.
+    pub fn substitute(&mut self, node: NodeId, target: NodeId) {
+        if node >= self.nodes.len() || target >= self.nodes.len() {
+            return;
+        }
+        if self.substitutes.len() < self.nodes.len() {
+            self.substitutes.resize(self.nodes.len(), None);
+        }
+        self.substitutes[node] = Some(target);
+    }
+
+    /// What a resolved variable value stands for.
+    pub fn substitute_of(&self, node: NodeId) -> Option<NodeId> {
+        self.substitutes.get(node).copied().flatten()
+    }
+
+    /// Adds a string scalar that no text holds (a resolved value), with the range of the value
+    /// it stands for.
+    pub fn push_string(
+        &mut self,
+        value: String,
+        range: TextRange,
+        parent: Option<NodeId>,
+    ) -> NodeId {
+        self.nodes.push(Node {
+            kind: NodeKind::Scalar(Scalar {
+                value,
+                style: ScalarStyle::SingleQuoted,
+            }),
+            range,
+            tag: None,
+            parent,
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Appends another document's nodes to this arena, their ranges moved by `base` (the
+    /// other text's place in a set of texts laid end to end), and returns its root. Its errors
+    /// come along, moved too.
+    pub fn append(&mut self, other: Yaml, base: usize) -> Option<NodeId> {
+        let shift = self.nodes.len();
+        let moved = |r: TextRange| TextRange::new(r.start + base, r.end + base);
+        for mut node in other.nodes {
+            node.range = moved(node.range);
+            node.parent = node.parent.map(|p| p + shift);
+            match &mut node.kind {
+                NodeKind::Scalar(_) => {}
+                NodeKind::Mapping { entries, .. } => {
+                    for entry in entries {
+                        entry.key += shift;
+                        entry.value += shift;
+                    }
+                }
+                NodeKind::Sequence { items, .. } => {
+                    for item in items {
+                        *item += shift;
+                    }
+                }
+                NodeKind::Alias { target } => *target = target.map(|t| t + shift),
+            }
+            self.nodes.push(node);
+        }
+        for mut error in other.errors {
+            error.range = moved(error.range);
+            if let YamlErrorKind::DuplicateKey { first } = &mut error.kind {
+                *first = moved(*first);
+            }
+            self.errors.push(error);
+        }
+        other.root.map(|r| r + shift)
+    }
+
+    /// Sets the parent of an appended document's root (the value it is included at).
+    pub fn set_parent(&mut self, node: NodeId, parent: Option<NodeId>) {
+        if let Some(n) = self.nodes.get_mut(node) {
+            n.parent = parent;
+        }
     }
 
     pub fn is_alias(&self, id: NodeId) -> bool {

@@ -3,9 +3,11 @@
 use super::Rule;
 
 mod custom_role_manage_connections;
+pub(crate) mod handler_file_missing;
 mod integration_timeout;
 
 pub(super) static RULES: &[&Rule] = &[
     &integration_timeout::RULE,
+    &handler_file_missing::RULE,
     &custom_role_manage_connections::RULE,
 ];

@@ -4,6 +4,7 @@ use super::Rule;
 use crate::span::TextRange;
 use crate::variables::{Source, Variable};
 
+pub(crate) mod include_not_found;
 mod unknown_variable_source;
 mod unresolved_self_reference;
 mod variable_syntax;
@@ -12,6 +13,7 @@ pub(super) static RULES: &[&Rule] = &[
     &variable_syntax::RULE,
     &unresolved_self_reference::RULE,
     &unknown_variable_source::RULE,
+    &include_not_found::RULE,
 ];
 
 /// One source of a variable, as the rules see it.

@@ -1,0 +1,531 @@
+//! Resolution inside a service: `${self:...}`, `${file(...)}` (YAML and JSON files relative to
+//! the service folder), `${sls:stage}` and `${opt:stage}`.
+//!
+//! A service is a set of documents laid end to end in one text (the main file at offset 0, each
+//! included file after a `\n`, at its `base`) and one node arena: an included file is parsed on
+//! its own and appended with its ranges moved by its base, so a `NodeId` names a node in any
+//! file and a byte offset names the file it lies in. A value whose variables resolve is made to
+//! stand for what it names ([`Yaml::substitute`]): the included file's root, the node a
+//! `self:` address leads to, or a new string node for a resolved concatenation. Every rule then
+//! sees the value as if it were written there, while the value keeps its own range, so its
+//! diagnostics stay where the variable is used.
+//!
+//! Nothing is executed (`${file(x.js)}` stays unknown), files are read through a
+//! [`FileSource`], cycles are refused, and variables resolving to variables stop at the
+//! framework's depth of 10.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::files::{normalize, FileError, FileSource};
+use crate::span::TextRange;
+use crate::variables::{
+    self, lookup_path, lookup_self, parse, ArgValue, Literal, Parsed, Segment, SelfLookup, Source,
+    Variable,
+};
+use crate::yaml::{NodeId, NodeKind, ScalarValue, Yaml, YamlErrorKind};
+
+/// The framework's nesting limit, for variables and for files including files.
+const MAX_DEPTH: usize = 10;
+/// Included files per service, at most.
+const MAX_DOCUMENTS: usize = 100;
+
+/// One file of a service.
+#[derive(Debug)]
+pub struct Document {
+    /// The main file's path as given, or an included file's path: the service folder joined
+    /// with the path as written, normalized (`svc/functions.yml`).
+    pub path: String,
+    pub text: String,
+    /// Where the text starts in the service's combined text (0 for the main file).
+    pub base: usize,
+    /// The file parsed on its own (positions in its own text).
+    pub yaml: Yaml,
+    /// Its root in the service's arena.
+    pub root: Option<NodeId>,
+    /// How many includes deep (0 for the main file).
+    pub depth: usize,
+}
+
+/// A value that resolved: `node` now stands for `target`.
+#[derive(Clone, Debug)]
+pub struct Resolution {
+    pub node: NodeId,
+    pub target: NodeId,
+    /// Where the value was read from (for "defined here"), when it was read from the service.
+    pub definition: Option<NodeId>,
+}
+
+/// `${file(PATH)}` naming no file (WS604).
+#[derive(Clone, Debug)]
+pub struct MissingInclude {
+    pub node: NodeId,
+    /// The `${...}` inside the value's text (combined offsets).
+    pub range: TextRange,
+    pub path: String,
+}
+
+#[derive(Default, Debug)]
+pub struct Outcome {
+    /// The main file first; included files follow in the order they were met.
+    pub documents: Vec<Document>,
+    pub resolutions: Vec<Resolution>,
+    pub missing: Vec<MissingInclude>,
+    /// Values that resolved (the corpus statistics).
+    pub resolved_values: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Load {
+    Loaded(NodeId),
+    Missing,
+    Unknown,
+}
+
+enum Target {
+    Node(NodeId),
+    Str(String),
+}
+
+struct Resolver<'a> {
+    yaml: &'a mut Yaml,
+    text: &'a mut String,
+    files: Option<(&'a dyn FileSource, PathBuf)>,
+    documents: Vec<Document>,
+    loads: HashMap<PathBuf, Load>,
+    reverse: HashMap<NodeId, Vec<NodeId>>,
+    resolutions: Vec<Resolution>,
+    stage: Option<String>,
+    /// Definitions met while resolving the current value.
+    definitions: Vec<NodeId>,
+    /// Include depth of the document holding the current value.
+    depth: usize,
+}
+
+/// Resolves what can be resolved in `yaml` (parsed from `text`, the main file at `path`),
+/// loading included files through `files` when given. `text` grows by the included texts.
+pub fn resolve(
+    yaml: &mut Yaml,
+    text: &mut String,
+    path: &str,
+    files: Option<&dyn FileSource>,
+) -> Outcome {
+    let main = Document {
+        path: path.to_string(),
+        text: String::new(),
+        base: 0,
+        yaml: Yaml::default(),
+        root: yaml.root(),
+        depth: 0,
+    };
+    let dir = Path::new(path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let stage = stage_of(yaml);
+    let mut resolver = Resolver {
+        yaml,
+        text,
+        files: files.map(|f| (f, dir)),
+        documents: vec![main],
+        loads: HashMap::new(),
+        reverse: HashMap::new(),
+        resolutions: Vec::new(),
+        stage,
+        definitions: Vec::new(),
+        depth: 0,
+    };
+    let mut pending: Vec<(NodeId, Parsed)> = Vec::new();
+    let mut seen: HashSet<NodeId> = HashSet::new();
+    let mut done: HashSet<NodeId> = HashSet::new();
+    let mut scanned_documents = 0;
+    for _ in 0..=MAX_DEPTH * 2 {
+        let mut progress = false;
+        if scanned_documents < resolver.documents.len() {
+            scanned_documents = resolver.documents.len();
+            for value in variables::scan(resolver.yaml) {
+                if seen.insert(value.node) {
+                    pending.push((value.node, value.parsed));
+                }
+            }
+        }
+        for (node, parsed) in &pending {
+            if done.contains(node) || parsed.error.is_some() || parsed.too_deep {
+                continue;
+            }
+            if resolver.resolve_node(*node, parsed) {
+                done.insert(*node);
+                progress = true;
+            }
+        }
+        if !progress && scanned_documents == resolver.documents.len() {
+            break;
+        }
+    }
+    let missing = resolver.missing_includes(&pending);
+    Outcome {
+        resolved_values: done.len(),
+        documents: std::mem::take(&mut resolver.documents),
+        resolutions: std::mem::take(&mut resolver.resolutions),
+        missing,
+    }
+}
+
+/// The stage when no `--stage` is given: `provider.stage` (its default when it is a variable
+/// with a literal fallback) or `dev`. `None` when the file sets it to something unknown.
+fn stage_of(yaml: &Yaml) -> Option<String> {
+    let root = yaml.root()?;
+    let Some(node) = yaml.path(root, &["provider", "stage"]) else {
+        return Some("dev".to_string());
+    };
+    let text = yaml.str(node)?;
+    if yaml.is_null(node) {
+        return Some("dev".to_string());
+    }
+    if !variables::has_variable(text) {
+        return Some(text.to_string());
+    }
+    // `${opt:stage, 'prod'}` and the like: the literal default.
+    let parsed = parse(text);
+    let [Segment::Variable(variable)] = parsed.segments.as_slice() else {
+        return None;
+    };
+    let (last, before) = variable.sources.split_last()?;
+    let stage_only = before
+        .iter()
+        .all(|s| matches!(s, Source::Variable { kind, .. } if kind == "opt" || kind == "sls"));
+    match last {
+        Source::Literal {
+            value: Literal::Str(s),
+            ..
+        } if stage_only => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn literal_string(value: &Literal) -> Option<String> {
+    match value {
+        Literal::Str(s) => Some(s.clone()),
+        Literal::Bool(b) => Some(b.to_string()),
+        Literal::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Some(format!("{}", *n as i64)),
+        Literal::Number(_) | Literal::Null => None,
+    }
+}
+
+impl Resolver<'_> {
+    /// Tries to resolve one value; true when it now stands for its value.
+    fn resolve_node(&mut self, node: NodeId, parsed: &Parsed) -> bool {
+        self.definitions.clear();
+        let start = self.yaml.range(node).start;
+        self.depth = self
+            .documents
+            .iter()
+            .rev()
+            .find(|d| d.base <= start)
+            .map_or(0, |d| d.depth);
+        let target = match parsed.segments.as_slice() {
+            [Segment::Variable(variable)] => self.variable_target(variable, 0),
+            segments => {
+                let Some(text) = self.yaml.scalar(node).map(|s| s.value.clone()) else {
+                    return false;
+                };
+                self.concatenation(&text, segments, 0).map(Target::Str)
+            }
+        };
+        let Some(target) = target else {
+            return false;
+        };
+        let definition = self.definitions.first().copied();
+        let target = match target {
+            Target::Node(target) => {
+                if self.creates_cycle(node, target) {
+                    return false;
+                }
+                target
+            }
+            Target::Str(value) => {
+                let range = self.yaml.range(node);
+                let parent = self.yaml.node(node).parent;
+                self.yaml.push_string(value, range, parent)
+            }
+        };
+        self.yaml.substitute(node, target);
+        self.reverse.entry(target).or_default().push(node);
+        if self.yaml.node(target).parent.is_none() {
+            // An included file's root: its paths continue from where it is included.
+            self.yaml.set_parent(target, Some(node));
+        }
+        self.resolutions.push(Resolution {
+            node,
+            target,
+            definition,
+        });
+        true
+    }
+
+    /// Text with variables, as a string (each variable must give a string, number or boolean).
+    fn concatenation(&mut self, text: &str, segments: &[Segment], depth: usize) -> Option<String> {
+        let mut out = String::new();
+        for segment in segments {
+            match segment {
+                Segment::Text(range) => {
+                    let piece = text.get(range.as_range())?;
+                    // Foreign forms v4 may resolve, and escapes, are left to the framework.
+                    if piece.contains("${") || piece.contains('\\') {
+                        return None;
+                    }
+                    out.push_str(piece);
+                }
+                Segment::Variable(variable) => {
+                    let value = match self.variable_target(variable, depth)? {
+                        Target::Str(s) => s,
+                        Target::Node(node) => self.scalar_string(node)?,
+                    };
+                    out.push_str(&value);
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// A scalar as JavaScript would print it into a string, when certain.
+    fn scalar_string(&self, node: NodeId) -> Option<String> {
+        let text = self.yaml.str(node)?;
+        if variables::has_variable(text) {
+            return None;
+        }
+        match self.yaml.scalar_value(node)? {
+            ScalarValue::Str => Some(text.to_string()),
+            ScalarValue::Bool(b) => Some(b.to_string()),
+            ScalarValue::Int
+                if text.bytes().all(|c| c.is_ascii_digit())
+                    && !(text.len() > 1 && text.starts_with('0')) =>
+            {
+                Some(text.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// A parameter or address as a string: literal, or text whose variables resolve.
+    fn arg_string(&mut self, value: &ArgValue, depth: usize) -> Option<String> {
+        match value {
+            ArgValue::Literal(literal) => literal_string(literal),
+            ArgValue::Template { text, .. } => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                let parsed = parse(text);
+                if parsed.error.is_some() || parsed.too_deep {
+                    return None;
+                }
+                self.concatenation(text, &parsed.segments, depth + 1)
+            }
+        }
+    }
+
+    /// The first source of a variable that gives a value.
+    fn variable_target(&mut self, variable: &Variable, depth: usize) -> Option<Target> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let count = variable.sources.len();
+        for (index, source) in variable.sources.iter().enumerate() {
+            let last = index + 1 == count;
+            let (kind, params, address) = match source {
+                Source::Literal { value, .. } => return literal_string(value).map(Target::Str),
+                Source::Variable {
+                    kind,
+                    params,
+                    address,
+                    ..
+                } => (kind.as_str(), params.as_deref(), address.as_ref()),
+            };
+            match kind {
+                "self" if params.is_none() => {
+                    let address = match address {
+                        Some(arg) => self.arg_string(&arg.value, depth)?,
+                        None => String::new(),
+                    };
+                    if address == "provider.stage" {
+                        return self.stage.clone().map(Target::Str);
+                    }
+                    if variables::self_path_filled_by_framework(&address) {
+                        return None;
+                    }
+                    match lookup_self(self.yaml, &address) {
+                        SelfLookup::Found(node) if !self.yaml.is_null(node) => {
+                            self.definitions.push(node);
+                            return Some(Target::Node(node));
+                        }
+                        SelfLookup::Found(_) | SelfLookup::Missing { .. } => continue,
+                        SelfLookup::Unknown => return None,
+                    }
+                }
+                "file" => {
+                    let path = self.arg_string(&params?.first()?.value, depth)?;
+                    let root = match self.load(&path) {
+                        Load::Loaded(root) => root,
+                        Load::Missing => continue,
+                        Load::Unknown => return None,
+                    };
+                    let address = match address {
+                        Some(arg) => self.arg_string(&arg.value, depth)?,
+                        None => {
+                            self.definitions.push(root);
+                            return Some(Target::Node(root));
+                        }
+                    };
+                    match lookup_path(self.yaml, Some(root), &address) {
+                        SelfLookup::Found(node) if !self.yaml.is_null(node) => {
+                            self.definitions.push(node);
+                            return Some(Target::Node(node));
+                        }
+                        SelfLookup::Found(_) | SelfLookup::Missing { .. } => continue,
+                        SelfLookup::Unknown => return None,
+                    }
+                }
+                "opt" | "sls"
+                    if params.is_none()
+                        && address.is_some_and(|a| {
+                            a.value == ArgValue::Literal(Literal::Str("stage".to_string()))
+                        }) =>
+                {
+                    // Without `--stage`, `opt:stage` gives nothing: its default follows.
+                    if kind == "opt" && !last {
+                        continue;
+                    }
+                    return self.stage.clone().map(Target::Str);
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Loads an included file once; `Unknown` for what cannot be known without running
+    /// anything (JavaScript), what cannot be read, what does not parse, and beyond the limits.
+    fn load(&mut self, path: &str) -> Load {
+        let Some((files, dir)) = &self.files else {
+            return Load::Unknown;
+        };
+        let lower = path.to_ascii_lowercase();
+        if ![".yml", ".yaml", ".json"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            return Load::Unknown;
+        }
+        let full = normalize(&dir.join(path));
+        if let Some(load) = self.loads.get(&full) {
+            return *load;
+        }
+        if self.documents.len() > MAX_DOCUMENTS || self.depth >= MAX_DEPTH {
+            return Load::Unknown;
+        }
+        let load = match files.read(&full) {
+            Ok(text) => {
+                let mut own = Yaml::parse(&text);
+                if lower.ends_with(".json") {
+                    own.replace_syntax_errors(None);
+                }
+                let parses = !own.errors().iter().any(|e| e.kind == YamlErrorKind::Syntax);
+                self.text.push('\n');
+                let base = self.text.len();
+                self.text.push_str(&text);
+                let root = self.yaml.append(own.clone(), base);
+                self.documents.push(Document {
+                    path: full.to_string_lossy().into_owned(),
+                    text,
+                    base,
+                    yaml: own,
+                    root,
+                    depth: self.depth + 1,
+                });
+                match root {
+                    Some(root) if parses => Load::Loaded(root),
+                    _ => Load::Unknown,
+                }
+            }
+            Err(FileError::NotFound) => Load::Missing,
+            Err(_) => Load::Unknown,
+        };
+        self.loads.insert(full, load);
+        load
+    }
+
+    /// True when `node` standing for `target` would put a node inside itself: `target` (or
+    /// what it stands for) is `node` or one of its ancestors, through parents and values
+    /// standing for them.
+    fn creates_cycle(&self, node: NodeId, target: NodeId) -> bool {
+        let mut targets = HashSet::new();
+        let mut current = target;
+        for _ in 0..64 {
+            if !targets.insert(current) {
+                break;
+            }
+            current = match (
+                self.yaml.substitute_of(current),
+                &self.yaml.node(current).kind,
+            ) {
+                (Some(next), _) => next,
+                (None, NodeKind::Alias { target: Some(next) }) => *next,
+                _ => break,
+            };
+        }
+        let mut stack = vec![node];
+        let mut visited = HashSet::new();
+        while let Some(current) = stack.pop() {
+            if targets.contains(&current) {
+                return true;
+            }
+            if !visited.insert(current) {
+                continue;
+            }
+            if let Some(parent) = self.yaml.node(current).parent {
+                stack.push(parent);
+            }
+            if let Some(users) = self.reverse.get(&current) {
+                stack.extend(users.iter().copied());
+            }
+        }
+        false
+    }
+
+    /// `${file(PATH)}` with a literal PATH that names no file, where no fallback follows.
+    fn missing_includes(&self, pending: &[(NodeId, Parsed)]) -> Vec<MissingInclude> {
+        let Some((files, dir)) = &self.files else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (node, parsed) in pending {
+            for variable in parsed.variables() {
+                let Some(Source::Variable {
+                    kind,
+                    params: Some(params),
+                    ..
+                }) = variable.sources.last()
+                else {
+                    continue;
+                };
+                if kind != "file" {
+                    continue;
+                }
+                let Some(ArgValue::Literal(Literal::Str(path))) = params.first().map(|a| &a.value)
+                else {
+                    continue;
+                };
+                if path.is_empty() || files.exists(&normalize(&dir.join(path))) {
+                    continue;
+                }
+                let range = variables::source_range(self.text, self.yaml, *node, variable.span);
+                out.push(MissingInclude {
+                    node: *node,
+                    range,
+                    path: path.clone(),
+                });
+            }
+        }
+        out
+    }
+}

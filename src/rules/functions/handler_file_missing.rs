@@ -1,0 +1,180 @@
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::files::{normalize, FileSource};
+use crate::rules::edits::known_str;
+use crate::rules::{declare_rule, Context};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports the `handler` of a function with websocket events when no source file for it
+    /// exists beside the configuration: for `handler: src/chat.connect`, none of
+    /// `src/chat.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`, `.jsx`, `.tsx` or `.py`.
+    ///
+    /// Only Node.js and Python functions are checked, and only when the whole service is
+    /// linted (the command line, or an editor with the folder open). Handlers holding
+    /// variables, container images and prebuilt artifacts are left alone, and so are handlers
+    /// that a bundler or TypeScript plugin (`serverless-esbuild`, `serverless-webpack`,
+    /// `serverless-plugin-typescript`, `serverless-bundle`) may map to a source with that
+    /// name under a usual source folder (`src/`, `lib/`...).
+    ///
+    /// ## Why is this bad?
+    /// The framework packages the folder as it is: a handler path that names no file deploys
+    /// fine and fails on the first connection, when Lambda cannot import the module
+    /// (`Runtime.ImportModuleError: Cannot find module` in Node.js, `Unable to import module`
+    /// in Python). For a `$connect` route every client is then refused.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// service: chat
+    /// provider:
+    ///   name: aws
+    ///   runtime: nodejs20.x
+    /// functions:
+    ///   connect:
+    ///     handler: src/handlers/chat.connect
+    ///     events:
+    ///       - websocket: $connect
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// service: chat
+    /// provider:
+    ///   name: aws
+    ///   runtime: nodejs20.x
+    /// functions:
+    ///   connect:
+    ///     handler: handler.connect
+    ///     events:
+    ///       - websocket: $connect
+    /// ```
+    pub static RULE = {
+        code: "WS702",
+        name: "handler-file-missing",
+        severity: Some(Severity::Warning),
+        fix: None,
+        check: None,
+    };
+}
+
+const EXTENSIONS: &[&str] = &[
+    ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx", ".py",
+];
+
+/// Plugins that build handlers from sources elsewhere.
+const BUNDLERS: &[&str] = &[
+    "serverless-esbuild",
+    "serverless-webpack",
+    "serverless-plugin-typescript",
+    "serverless-bundle",
+    "serverless-plugin-monorepo",
+    "serverless-plugin-optimize",
+];
+
+const SOURCE_FOLDERS: &[&str] = &["src", "lib", "source", "app", "functions", "handlers"];
+
+/// Runs with the service's files: `dir` is the service folder.
+pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut Vec<Diagnostic>) {
+    let yaml = ctx.yaml;
+    // Nothing to compare with when the folder is not there (an unsaved editor buffer).
+    if !files.is_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) {
+        return;
+    }
+    let bundled = BUNDLERS.iter().any(|b| ctx.service.has_plugin(b));
+    let provider_runtime = ctx.service.provider_value(yaml, &["runtime"]);
+    let provider_artifact = ctx
+        .service
+        .provider_value(yaml, &["package", "artifact"])
+        .is_some();
+    let mut seen = std::collections::HashSet::new();
+    for event in &ctx.service.events {
+        if yaml.is_null(event.value) || !seen.insert(event.function) {
+            continue;
+        }
+        let Some(function) = ctx.service.functions.get(event.function) else {
+            continue;
+        };
+        if !yaml.is_mapping(function.node)
+            || yaml.get(function.node, "image").is_some()
+            || provider_artifact
+            || yaml.path(function.node, &["package", "artifact"]).is_some()
+        {
+            continue;
+        }
+        // The framework's default runtime is Node.js.
+        let runtime = match yaml
+            .get_value(function.node, "runtime")
+            .or(provider_runtime)
+        {
+            Some(node) => match known_str(ctx, node) {
+                Some(runtime) => runtime,
+                None => continue,
+            },
+            None => "nodejs",
+        };
+        let python = runtime.starts_with("python");
+        if !(python || runtime.starts_with("nodejs")) {
+            continue;
+        }
+        let Some(entry) = yaml.get(function.node, "handler") else {
+            continue;
+        };
+        // A value from a variable is someone else's to know.
+        if yaml.substitute_of(entry.value).is_some() {
+            continue;
+        }
+        let Some(handler) = known_str(ctx, entry.value) else {
+            continue;
+        };
+        let Some((module, export)) = handler.trim().rsplit_once('.') else {
+            continue;
+        };
+        if module.is_empty() || export.is_empty() {
+            continue;
+        }
+        let mut modules = vec![module.to_string()];
+        if python && module.contains('.') {
+            // `package.module.function`: Python imports dotted module paths.
+            modules.push(module.replace('.', "/"));
+        }
+        let exists = |path: &str| {
+            EXTENSIONS
+                .iter()
+                .any(|ext| files.is_file(&normalize(&dir.join(format!("{path}{ext}")))))
+        };
+        if modules.iter().any(|m| exists(m)) {
+            continue;
+        }
+        if bundled && modules.iter().any(|m| bundler_source(m, &exists)) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                yaml.range(entry.value),
+                format!(
+                    "handler `{handler}` of function `{}` names no source file: none of `{module}.js`, `{module}.ts`, `{module}.py` (or the other source extensions) is in the service folder, so Lambda cannot load it",
+                    function.name
+                ),
+            )
+            .with_help("handler paths are relative to the folder of serverless.yml: `path/to/file.exportedFunction`"),
+        );
+    }
+}
+
+/// A source a bundler may build `module` from: the same path under a usual source folder, with
+/// its first folder (`dist/`, `build/`) replaced, or the bare file name there.
+fn bundler_source(module: &str, exists: &dyn Fn(&str) -> bool) -> bool {
+    let rest = module.split_once('/').map(|(_, rest)| rest);
+    let name = module.rsplit('/').next().unwrap_or(module);
+    SOURCE_FOLDERS.iter().any(|folder| {
+        exists(&format!("{folder}/{module}"))
+            || rest.is_some_and(|rest| exists(&format!("{folder}/{rest}")))
+            || exists(&format!("{folder}/{name}"))
+    }) || rest.is_some_and(exists)
+}
