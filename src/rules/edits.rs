@@ -5,16 +5,18 @@ use crate::diagnostics::Edit;
 use crate::rules::Context;
 use crate::span::TextRange;
 use crate::variables;
-use crate::yaml::{NodeId, ScalarStyle};
+use crate::yaml::{NodeId, ScalarStyle, ScalarValue};
 
-/// The string value of a scalar when it is known: a scalar (string, number or boolean after the
-/// framework's coercion) that holds no Serverless variable.
+/// The string value of a scalar when it is known: a scalar the framework reads as a string
+/// (numbers and booleans are coerced), not null, not a CloudFormation tag (`!Ref x`), and
+/// holding no Serverless variable.
 pub fn known_str<'a>(ctx: &'a Context, node: NodeId) -> Option<&'a str> {
-    let scalar = ctx.yaml.scalar(node)?;
-    if ctx.yaml.is_null(node) || variables::has_variable(&scalar.value) {
-        return None;
+    match ctx.yaml.scalar_value(node)? {
+        ScalarValue::Str | ScalarValue::Int | ScalarValue::Float | ScalarValue::Bool(_) => {}
+        ScalarValue::Null | ScalarValue::Tagged => return None,
     }
-    Some(scalar.value.as_str())
+    let text = ctx.yaml.str(node)?;
+    (!variables::has_variable(text)).then_some(text)
 }
 
 /// Replaces a scalar's value, keeping its quoting style where the new value allows it. Returns

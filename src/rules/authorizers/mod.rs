@@ -7,6 +7,7 @@
 
 use super::Rule;
 use crate::model::{Authorizer, AuthorizerForm};
+use crate::rules::edits::known_str as known_string;
 use crate::rules::Context;
 use crate::variables;
 use crate::yaml::{Entry, NodeId, ScalarValue, Yaml};
@@ -41,13 +42,6 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// The identity source the framework uses when none is given (and always for the string form).
 const DEFAULT_IDENTITY_SOURCE: &str = "route.request.header.Auth";
-
-/// A scalar the framework reads as a string (numbers and booleans are coerced), when its value
-/// is known: not null, not a CloudFormation tag, and holding no Serverless variable.
-fn known_string<'a>(ctx: &'a Context, node: NodeId) -> Option<&'a str> {
-    let text = plain_string(ctx, node)?;
-    (!variables::has_variable(text)).then_some(text)
-}
 
 /// Like [`known_string`], but variables are allowed inside the text. `None` when the value is
 /// exactly one variable, which may resolve to anything, even a mapping.
