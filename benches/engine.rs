@@ -1,4 +1,5 @@
-//! `cargo bench --bench engine`: parse and full analysis at 2k, 20k and 200k lines.
+//! `cargo bench --bench engine`: parse, full analysis and one incremental edit (re-parse +
+//! analysis) at 2k, 20k and 200k lines.
 
 use ws_lint::config::Settings;
 
@@ -23,4 +24,39 @@ fn analyze(bencher: divan::Bencher, lines: usize) {
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
         .bench(|| ws_lint::analyze(divan::black_box(&text), "serverless.yml", &settings));
+}
+
+/// One edit inside a function in the middle (a character typed at the end of its route):
+/// incremental re-parse of the kept tree, then the full analysis of a copy, as the language
+/// server does on each keystroke.
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn incremental_edit(bencher: divan::Bencher, lines: usize) {
+    let old = ws_lint::synthetic::service(lines);
+    let functions = old.matches("\n  action").count();
+    let marker = format!("route: action{}\n", functions / 2);
+    let at = old.find(&marker).expect("middle function") + marker.len() - 1;
+    let mut new = old.clone();
+    new.insert(at, 'x');
+    let tree = ws_lint::yaml::Yaml::parse(&old);
+    let settings = Settings::default();
+    let range = ws_lint::span::TextRange::new(at, at);
+    bencher.bench(|| {
+        let (yaml, how) = tree.reparse(&old, &new, range, 1);
+        debug_assert_eq!(how, ws_lint::yaml::Reparse::Incremental);
+        ws_lint::analyze_parsed(&new, "serverless.yml", &settings, yaml)
+    });
+}
+
+/// The re-parse alone.
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn incremental_reparse(bencher: divan::Bencher, lines: usize) {
+    let old = ws_lint::synthetic::service(lines);
+    let functions = old.matches("\n  action").count();
+    let marker = format!("route: action{}\n", functions / 2);
+    let at = old.find(&marker).expect("middle function") + marker.len() - 1;
+    let mut new = old.clone();
+    new.insert(at, 'x');
+    let tree = ws_lint::yaml::Yaml::parse(&old);
+    let range = ws_lint::span::TextRange::new(at, at);
+    bencher.bench(|| tree.reparse(&old, &new, range, 1));
 }

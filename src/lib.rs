@@ -85,6 +85,18 @@ pub fn analyze_service(
     run(text, path, settings, Some(files), Yaml::parse(text))
 }
 
+/// [`analyze_service`] with the main file's tree already parsed: `yaml` must be
+/// `Yaml::parse(text)` or equal to it.
+pub fn analyze_service_parsed(
+    text: &str,
+    path: &str,
+    settings: &Settings,
+    files: &dyn FileSource,
+    yaml: Yaml,
+) -> ServiceAnalysis {
+    run(text, path, settings, Some(files), yaml)
+}
+
 fn run(
     text: &str,
     path: &str,

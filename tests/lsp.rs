@@ -1419,3 +1419,189 @@ async fn diagnostics_are_pulled_or_pushed_never_both() {
     assert!(pushed.iter().any(|d| d["code"] == "WS201"));
     client.shutdown().await;
 }
+
+/// Edits at seeded pseudo-random places of a realistic service (inside functions, across
+/// lines, multi-byte text, sometimes two changes in one notification): after every version the
+/// pushed diagnostics equal the CLI's for the client's text. The server re-parses incrementally.
+#[tokio::test]
+async fn incremental_edits_keep_diagnostics_equal_to_the_cli() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let mut text = ws_lint::synthetic::service(300);
+    client.open(&uri, &text).await;
+    let mut seed = 987654321u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let inserts = [
+        "x",
+        "é",
+        "😀",
+        " ",
+        "  ",
+        "\n",
+        "\n  ",
+        ":",
+        "-",
+        "$conect",
+        "$connect",
+        "'",
+        "\"",
+        "      route: a\n",
+        "  extra:\n    handler: h.x\n",
+    ];
+    let encoding = ColumnEncoding::Utf16;
+    for version in 2..122 {
+        let mut changes = Vec::new();
+        for _ in 0..1 + next() % 2 {
+            let index = LineIndex::new(&text);
+            let chars: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let start = chars[next() % chars.len()];
+            let mut end = start;
+            if next() % 3 == 0 {
+                for _ in 0..1 + next() % 4 {
+                    if let Some(c) = text[end..].chars().next() {
+                        end += c.len_utf8();
+                    }
+                }
+            }
+            let insert = if end > start && next() % 2 == 0 {
+                ""
+            } else {
+                inserts[next() % inserts.len()]
+            };
+            let (l1, c1) = index.position(&text, start, encoding);
+            let (l2, c2) = index.position(&text, end, encoding);
+            text.replace_range(start..end, insert);
+            changes.push(json!({"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}, "text": insert}));
+        }
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+            )
+            .await;
+        let got = client.diagnostics(&uri, Some(version)).await;
+        assert_eq!(
+            essentials(&got),
+            cli_diagnostics("serverless.yml", &text, encoding),
+            "version {version}"
+        );
+    }
+    assert_eq!(client.text(&uri).await, text);
+    client.shutdown().await;
+}
+
+fn file_uri(path: &std::path::Path) -> String {
+    tower_lsp_server::ls_types::Uri::from_file_path(path)
+        .unwrap()
+        .as_str()
+        .to_string()
+}
+
+fn codes(diagnostics: &Value) -> Vec<String> {
+    diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Waits for diagnostics pushed to `uri` with `version` and these codes.
+async fn pushed(client: &mut TestClient, uri: &str, version: Value, expected: &[&str]) -> Value {
+    let message = client
+        .wait_for(&format!("{uri} {version} {expected:?}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"].get("version").cloned().unwrap_or(Value::Null) == version
+                && codes(&m["params"]["diagnostics"]) == expected
+        })
+        .await;
+    message["params"]["diagnostics"].clone()
+}
+
+#[tokio::test]
+async fn a_service_publishes_into_its_included_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "service: chat\nprovider:\n  name: aws\nfunctions: ${file(functions.yml)}\n";
+    let functions = "connect:\n  handler: handler.connect\n  events:\n    - websocket:\n        route: $conect\n";
+    std::fs::write(dir.path().join("serverless.yml"), main).unwrap();
+    std::fs::write(dir.path().join("functions.yml"), functions).unwrap();
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    let main_uri = file_uri(&dir.path().join("serverless.yml"));
+    let functions_uri = file_uri(&dir.path().join("functions.yml"));
+    let mut client = TestClient::default().await;
+
+    // Opening the service: the typo in the included file is pushed to that file.
+    assert_eq!(client.open(&main_uri, main).await, Vec::<Value>::new());
+    let got = pushed(&mut client, &functions_uri, Value::Null, &["WS101"]).await;
+    assert_eq!(
+        got[0]["range"]["start"],
+        json!({"line": 4, "character": 15})
+    );
+
+    // Opening the included file: its diagnostics in the context of its service (on its own,
+    // `connect:` is no service and nothing would be reported), with its version.
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": functions_uri, "languageId": "yaml", "version": 1, "text": functions}}),
+        )
+        .await;
+    pushed(&mut client, &functions_uri, json!(1), &["WS101"]).await;
+
+    // Editing it re-analyses the service with the editor's text, not the disk's.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": functions_uri, "version": 2}, "contentChanges": [{"range": {"start": {"line": 4, "character": 19}, "end": {"line": 4, "character": 19}}, "text": "n"}]}),
+        )
+        .await;
+    pushed(&mut client, &functions_uri, json!(2), &[]).await;
+
+    // Closing it: cleared, then the service reads the disk again and reports the typo there.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": functions_uri}}),
+        )
+        .await;
+    pushed(&mut client, &functions_uri, Value::Null, &[]).await;
+    pushed(&mut client, &functions_uri, Value::Null, &["WS101"]).await;
+
+    // The service stops including it: its diagnostics are cleared.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": main_uri, "version": 2}, "contentChanges": [{"text": "service: chat\nprovider:\n  name: aws\n"}]}),
+        )
+        .await;
+    pushed(&mut client, &main_uri, json!(2), &[]).await;
+    pushed(&mut client, &functions_uri, Value::Null, &[]).await;
+
+    // Closing the service clears what it published.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": main_uri, "version": 3}, "contentChanges": [{"text": main}]}),
+        )
+        .await;
+    pushed(&mut client, &functions_uri, Value::Null, &["WS101"]).await;
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": main_uri}}),
+        )
+        .await;
+    pushed(&mut client, &main_uri, Value::Null, &[]).await;
+    pushed(&mut client, &functions_uri, Value::Null, &[]).await;
+    client.shutdown().await;
+}

@@ -29,8 +29,9 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 
+use crate::files::FileSource;
 use crate::span::ColumnEncoding;
-use documents::{Document, Snapshot};
+use documents::{Document, Included, Snapshot};
 use settings::SettingsState;
 
 /// Runs the server on stdin/stdout until the client exits or goes away. Returns the exit code:
@@ -88,6 +89,11 @@ pub(crate) struct State {
     pub diagnostics: Mutex<DiagnosticMode>,
     /// Configuration problems: shown once each, not on every keystroke.
     pub messages: Mutex<Messages>,
+    /// For each document analysed as a service, the files its newest analysis included.
+    pub includes: Mutex<HashMap<Uri, Vec<Uri>>>,
+    /// For each document, the other files it last pushed diagnostics to (its included files),
+    /// so they are cleared when they are no longer included.
+    pub published: Mutex<HashMap<Uri, Vec<Uri>>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -126,6 +132,8 @@ impl Backend {
                 watch_config: Mutex::new(false),
                 diagnostics: Mutex::new(DiagnosticMode::Push),
                 messages: Mutex::new(Messages::default()),
+                includes: Mutex::new(HashMap::new()),
+                published: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -172,15 +180,17 @@ impl Backend {
     /// `Err` carries a panic message when the engine panicked on this text.
     fn snapshot(&self, uri: &Uri) -> std::result::Result<Option<Arc<Snapshot>>, String> {
         let generation = lock(&self.state.settings).generation;
-        let (text, version, path) = {
-            let documents = lock(&self.state.documents);
-            let Some(doc) = documents.get(uri) else {
+        let (text, yaml, version, path, on_disk) = {
+            let mut documents = lock(&self.state.documents);
+            let Some(doc) = documents.get_mut(uri) else {
                 return Ok(None);
             };
             if let Some(fresh) = doc.fresh(generation) {
                 return Ok(Some(fresh));
             }
-            (doc.text(), doc.version, doc.path.clone())
+            let tree = catch_unwind(AssertUnwindSafe(|| doc.tree()));
+            let (text, yaml) = tree.map_err(|panic| panic_message(&panic))?;
+            (text, yaml, doc.version, doc.path.clone(), doc.on_disk)
         };
         let file_path = uri.to_file_path().map(|p| p.into_owned());
         let (settings, config_error) =
@@ -188,13 +198,51 @@ impl Backend {
         if let Some(error) = config_error {
             self.report_config_problem(error);
         }
-        let analysis = catch_unwind(AssertUnwindSafe(|| crate::analyze(&text, &path, &settings)))
-            .map_err(|panic| panic_message(&panic))?;
+        let (analysis, included) = catch_unwind(AssertUnwindSafe(|| {
+            if !on_disk {
+                return (
+                    crate::analyze_parsed(&text, &path, &settings, yaml),
+                    Vec::new(),
+                );
+            }
+            let open = OpenFiles(&self.state.documents);
+            let files = crate::files::LayeredFiles {
+                top: &open,
+                bottom: &crate::files::DiskFiles,
+            };
+            let service = crate::analyze_service_parsed(&text, &path, &settings, &files, yaml);
+            let included: Vec<Included> = service
+                .included
+                .into_iter()
+                .filter_map(|file| {
+                    Some(Included {
+                        uri: Uri::from_file_path(&file.path)?,
+                        text: file.text,
+                        line_index: file.line_index,
+                        diagnostics: file.diagnostics,
+                    })
+                })
+                .collect();
+            if included.is_empty() {
+                return (service.main, included);
+            }
+            // The service's tree holds the included files' nodes past this text: editor
+            // features read a tree of this file alone, with the service's diagnostics.
+            let mut alone = crate::analyze(&text, &path, &settings);
+            alone.diagnostics = service.main.diagnostics;
+            (alone, included)
+        }))
+        .map_err(|panic| panic_message(&panic))?;
+        lock(&self.state.includes).insert(
+            uri.clone(),
+            included.iter().map(|i| i.uri.clone()).collect(),
+        );
         let snapshot = Arc::new(Snapshot {
             version,
             generation,
             text,
             analysis,
+            included,
         });
         let mut documents = lock(&self.state.documents);
         if let Some(doc) = documents.get_mut(uri) {
@@ -206,6 +254,32 @@ impl Backend {
             }
         }
         Ok(Some(snapshot))
+    }
+
+    /// The open document whose service includes `uri` (its diagnostics come from there).
+    fn owner_of(&self, uri: &Uri) -> Option<Uri> {
+        let documents = lock(&self.state.documents);
+        lock(&self.state.includes)
+            .iter()
+            .filter(|(root, _)| *root != uri && documents.contains_key(*root))
+            .find(|(_, included)| included.contains(uri))
+            .map(|(root, _)| root.clone())
+    }
+
+    /// Forgets the analyses of the services that include `uri` (its text changed).
+    fn invalidate_owners(&self, uri: &Uri) -> Vec<Uri> {
+        let owners: Vec<Uri> = lock(&self.state.includes)
+            .iter()
+            .filter(|(root, included)| *root != uri && included.contains(uri))
+            .map(|(root, _)| root.clone())
+            .collect();
+        let mut documents = lock(&self.state.documents);
+        for owner in &owners {
+            if let Some(doc) = documents.get_mut(owner) {
+                doc.current = None;
+            }
+        }
+        owners
     }
 
     /// The analysis to read the service model from: the current one when it parsed, else the
@@ -240,22 +314,55 @@ impl Backend {
         }
     }
 
-    /// Analyses a document and publishes its diagnostics with its version.
+    /// Analyses a document and publishes its diagnostics with its version. A document that an
+    /// open service includes is published as part of that service.
     async fn publish(&self, uri: Uri) {
         let mode = *lock(&self.state.diagnostics);
         if mode != DiagnosticMode::Push {
             self.show_config_errors().await;
             return;
         }
+        let mut queue = vec![uri];
+        let mut done = std::collections::HashSet::new();
+        while let Some(uri) = queue.pop() {
+            if !done.insert(uri.clone()) {
+                continue;
+            }
+            match self.owner_of(&uri).filter(|owner| !done.contains(owner)) {
+                Some(owner) => queue.push(owner),
+                None => self.publish_one(uri, &mut queue).await,
+            }
+        }
+    }
+
+    /// Publishes one document's service: its own diagnostics and its included files'. Open
+    /// documents it no longer includes are queued to be published on their own.
+    async fn publish_one(&self, uri: Uri, queue: &mut Vec<Uri>) {
         let encoding = self.encoding();
         let result = self.snapshot(&uri);
         self.show_config_errors().await;
         match result {
             Ok(Some(snapshot)) => {
                 let items = diagnostics::convert_all(&uri, &snapshot, encoding);
+                let now: Vec<Uri> = snapshot.included.iter().map(|i| i.uri.clone()).collect();
+                let before = lock(&self.state.published)
+                    .insert(uri.clone(), now.clone())
+                    .unwrap_or_default();
                 self.client
-                    .publish_diagnostics(uri, items, Some(snapshot.version))
+                    .publish_diagnostics(uri.clone(), items, Some(snapshot.version))
                     .await;
+                for included in &snapshot.included {
+                    let items = diagnostics::convert_included(&included.uri, included, encoding);
+                    let version = lock(&self.state.documents)
+                        .get(&included.uri)
+                        .map(|d| d.version);
+                    self.client
+                        .publish_diagnostics(included.uri.clone(), items, version)
+                        .await;
+                }
+                for gone in before.into_iter().filter(|u| !now.contains(u)) {
+                    self.clear_or_requeue(gone, queue).await;
+                }
             }
             Ok(None) => {}
             Err(panic) => {
@@ -269,6 +376,16 @@ impl Backend {
                     )
                     .await;
             }
+        }
+    }
+
+    /// A file that a service no longer publishes to: an open document gets its own
+    /// diagnostics, any other file none.
+    async fn clear_or_requeue(&self, uri: Uri, queue: &mut Vec<Uri>) {
+        if lock(&self.state.documents).contains_key(&uri) {
+            queue.push(uri);
+        } else {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
     }
 
@@ -438,8 +555,15 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let path = Self::document_path(&doc.uri);
-        lock(&self.state.documents)
-            .insert(doc.uri.clone(), Document::new(&doc.text, doc.version, path));
+        let on_disk = doc
+            .uri
+            .to_file_path()
+            .is_some_and(|p| crate::files::DiskFiles.is_file(&p));
+        lock(&self.state.documents).insert(
+            doc.uri.clone(),
+            Document::new(&doc.text, doc.version, path, on_disk),
+        );
+        self.invalidate_owners(&doc.uri);
         self.publish(doc.uri).await;
     }
 
@@ -458,6 +582,7 @@ impl LanguageServer for Backend {
             }
             doc.version = version;
         }
+        self.invalidate_owners(&uri);
         // Let edits queued behind this one land first; only the newest publishes.
         tokio::task::yield_now().await;
         let newest = lock(&self.state.documents)
@@ -471,7 +596,20 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         lock(&self.state.documents).remove(&uri);
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        lock(&self.state.includes).remove(&uri);
+        let published = lock(&self.state.published).remove(&uri).unwrap_or_default();
+        let owners = self.invalidate_owners(&uri);
+        self.client
+            .publish_diagnostics(uri.clone(), Vec::new(), None)
+            .await;
+        // Files only this document's service published to; its owners read it from disk now.
+        let mut queue = Vec::new();
+        for other in published {
+            self.clear_or_requeue(other, &mut queue).await;
+        }
+        for uri in queue.into_iter().chain(owners) {
+            self.publish(uri).await;
+        }
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
@@ -633,6 +771,25 @@ impl LanguageServer for Backend {
     ) -> Result<lsp::DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let encoding = self.encoding();
+        if let Some(owner) = self.owner_of(&uri) {
+            let service = self.snapshot(&owner);
+            self.show_config_errors().await;
+            if let Ok(Some(service)) = service {
+                if let Some(included) = service.included.iter().find(|i| i.uri == uri) {
+                    let version = lock(&self.state.documents).get(&uri).map(|d| d.version);
+                    return self
+                        .guarded("textDocument/diagnostic", || {
+                            Ok(diagnostics::report_included(
+                                included,
+                                version,
+                                service.version,
+                                encoding,
+                            ))
+                        })
+                        .await;
+                }
+            }
+        }
         let snapshot = self.snapshot(&uri);
         self.show_config_errors().await;
         self.guarded("textDocument/diagnostic", || {
@@ -691,6 +848,40 @@ fn capabilities(encoding: ColumnEncoding, mode: DiagnosticMode) -> lsp::ServerCa
             })
         }),
         ..Default::default()
+    }
+}
+
+/// The open documents that are files, as a file source layered over the disk.
+struct OpenFiles<'a>(&'a Mutex<HashMap<Uri, Document>>);
+
+impl OpenFiles<'_> {
+    fn find<T>(&self, path: &std::path::Path, f: impl FnOnce(&Document) -> T) -> Option<T> {
+        let path = crate::files::normalize(path);
+        let documents = lock(self.0);
+        documents
+            .iter()
+            .find(|(uri, doc)| {
+                doc.on_disk
+                    && uri
+                        .to_file_path()
+                        .is_some_and(|p| crate::files::normalize(&p) == path)
+            })
+            .map(|(_, doc)| f(doc))
+    }
+}
+
+impl FileSource for OpenFiles<'_> {
+    fn read(&self, path: &std::path::Path) -> std::result::Result<String, crate::files::FileError> {
+        self.find(path, Document::text)
+            .ok_or(crate::files::FileError::NotFound)
+    }
+
+    fn is_file(&self, path: &std::path::Path) -> bool {
+        self.find(path, |_| ()).is_some()
+    }
+
+    fn is_dir(&self, _: &std::path::Path) -> bool {
+        false
     }
 }
 
