@@ -2,6 +2,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::FileReport;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::span::TextRange;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HumanOptions {
@@ -35,23 +36,76 @@ pub fn human(files: &[FileReport], options: HumanOptions) -> String {
     out
 }
 
+/// Locations this many lines apart or closer share one code frame.
+const SAME_FRAME_LINES: usize = 8;
+
+/// Some lines of a file with the annotations that fall on them.
+struct Frame<'a> {
+    first_line: usize,
+    last_line: usize,
+    annotations: Vec<(TextRange, Option<&'a str>)>,
+}
+
 fn report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
     let text = file.text.as_str();
-    let clamp = |r: crate::span::TextRange| r.start.min(text.len())..r.end.min(text.len());
-    let mut snippet = Snippet::source(text)
-        .path(file.path.as_str())
-        .annotation(AnnotationKind::Primary.span(clamp(d.range)));
+    let clamp = |r: TextRange| TextRange::new(r.start.min(text.len()), r.end.min(text.len()));
+    let lines = |r: TextRange| {
+        let index = &file.line_index;
+        (index.line_of(r.start), index.line_of(r.end))
+    };
+    // Only the lines around each location go to the renderer: handing it the whole file for
+    // every diagnostic made a large file with many findings quadratic.
+    let primary = clamp(d.range);
+    let (first_line, last_line) = lines(primary);
+    let mut frames = vec![Frame {
+        first_line,
+        last_line,
+        annotations: vec![(primary, None)],
+    }];
     for related in d.related.iter().filter(|r| r.path.is_none()) {
-        snippet = snippet.annotation(
-            AnnotationKind::Context
-                .span(clamp(related.range))
-                .label(related.message.as_str()),
-        );
+        let range = clamp(related.range);
+        let (first, last) = lines(range);
+        let near = frames.iter_mut().find(|f| {
+            first <= f.last_line + SAME_FRAME_LINES && f.first_line <= last + SAME_FRAME_LINES
+        });
+        match near {
+            Some(frame) => {
+                frame.first_line = frame.first_line.min(first);
+                frame.last_line = frame.last_line.max(last);
+                frame
+                    .annotations
+                    .push((range, Some(related.message.as_str())));
+            }
+            None => frames.push(Frame {
+                first_line: first,
+                last_line: last,
+                annotations: vec![(range, Some(related.message.as_str()))],
+            }),
+        }
     }
+    let snippets = frames.into_iter().map(|frame| {
+        let start = file.line_index.line_start(frame.first_line);
+        let end = file
+            .line_index
+            .line_range(text, frame.last_line)
+            .end
+            .max(start);
+        let mut snippet = Snippet::source(&text[start..end])
+            .line_start(frame.first_line + 1)
+            .path(file.path.as_str());
+        for (range, label) in frame.annotations {
+            let span = range.start.clamp(start, end) - start..range.end.clamp(start, end) - start;
+            snippet = snippet.annotation(match label {
+                None => AnnotationKind::Primary.span(span),
+                Some(label) => AnnotationKind::Context.span(span).label(label),
+            });
+        }
+        snippet
+    });
     let title = level(d.severity)
         .primary_title(d.message.as_str())
         .id(format!("{} {}", d.code, d.name));
-    let mut group = title.element(snippet);
+    let mut group = title.elements(snippets);
     for related in d.related.iter().filter(|r| r.path.is_some()) {
         let path = related.path.as_deref().unwrap_or_default();
         group = group.element(Level::NOTE.message(format!("{path}: {}", related.message)));
