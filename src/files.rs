@@ -5,7 +5,7 @@
 //! Paths are compared lexically: `a/./b/../c.yml` is `a/c.yml` ([`normalize`]); nothing is
 //! canonicalized, so a source never has to touch the disk to name a file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -45,6 +45,13 @@ pub trait FileSource: Sync {
     /// True when something (file or folder) is there.
     fn exists(&self, path: &Path) -> bool {
         self.is_file(path) || self.is_dir(path)
+    }
+    /// The names of the regular files directly in a folder, when the source can list them
+    /// (`None`: ask [`is_file`](Self::is_file) path by path). One listing instead of a probe
+    /// per name keeps checks over thousands of handlers cheap.
+    fn file_names(&self, dir: &Path) -> Option<HashSet<String>> {
+        let _ = dir;
+        None
     }
 }
 
@@ -104,6 +111,23 @@ impl FileSource for DiskFiles {
     fn is_dir(&self, path: &Path) -> bool {
         std::fs::metadata(path).is_ok_and(|m| m.is_dir())
     }
+
+    fn file_names(&self, dir: &Path) -> Option<HashSet<String>> {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let entries = std::fs::read_dir(dir).ok()?;
+        Some(
+            entries
+                .filter_map(Result::ok)
+                // `metadata` follows symbolic links, as `is_file` does.
+                .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect(),
+        )
+    }
 }
 
 /// Files in memory, for tests and editors. Folders are implied by the files under them.
@@ -156,6 +180,17 @@ impl FileSource for MemoryFiles {
             .keys()
             .any(|file| file != &path && file.starts_with(&path))
     }
+
+    fn file_names(&self, dir: &Path) -> Option<HashSet<String>> {
+        let dir = normalize(dir);
+        Some(
+            self.files
+                .keys()
+                .filter(|file| file.parent() == Some(dir.as_path()))
+                .filter_map(|file| file.file_name()?.to_str().map(str::to_string))
+                .collect(),
+        )
+    }
 }
 
 /// One source over another: the language server's open documents over the disk. A file the
@@ -179,6 +214,12 @@ impl FileSource for LayeredFiles<'_> {
 
     fn is_dir(&self, path: &Path) -> bool {
         self.top.is_dir(path) || self.bottom.is_dir(path)
+    }
+
+    fn file_names(&self, dir: &Path) -> Option<HashSet<String>> {
+        let mut names = self.bottom.file_names(dir)?;
+        names.extend(self.top.file_names(dir)?);
+        Some(names)
     }
 }
 

@@ -219,8 +219,35 @@ fn point_at_definitions(
     if resolutions.is_empty() {
         return;
     }
+    // The values that hold variables are scalars, so their ranges never nest: sorted by start,
+    // their ends are sorted too, and the few that can touch a range are found by bisection
+    // (comparing every diagnostic with every resolution was quadratic on large services).
+    let mut by_start: Vec<(TextRange, usize)> = resolutions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (yaml.range(r.node), i))
+        .collect();
+    by_start.sort_by_key(|(range, _)| (range.start, range.end));
+    let touching = |r: TextRange, out: &mut Vec<usize>| {
+        let after = by_start.partition_point(|(used, _)| used.start <= r.end);
+        out.extend(
+            by_start[..after]
+                .iter()
+                .rev()
+                .take_while(|(used, _)| used.end >= r.start)
+                .map(|(_, i)| *i),
+        );
+    };
+    let mut candidates = Vec::new();
     for diagnostic in diagnostics.iter_mut() {
-        for resolution in resolutions {
+        candidates.clear();
+        touching(diagnostic.range, &mut candidates);
+        for edit in diagnostic.fix.iter().flat_map(|f| &f.edits) {
+            touching(edit.range, &mut candidates);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for resolution in candidates.iter().map(|&i| &resolutions[i]) {
             let used = yaml.range(resolution.node);
             let overlaps = |r: TextRange| {
                 r.start < used.end && used.start < r.end

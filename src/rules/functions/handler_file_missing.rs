@@ -92,6 +92,7 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
         .provider_value(yaml, &["package", "artifact"])
         .is_some();
     let mut seen = std::collections::HashSet::new();
+    let listings = std::cell::RefCell::new(Listings::new());
     for event in &ctx.service.events {
         if yaml.is_null(event.value) || !seen.insert(event.function) {
             continue;
@@ -143,9 +144,10 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
             modules.push(module.replace('.', "/"));
         }
         let exists = |path: &str| {
-            EXTENSIONS
-                .iter()
-                .any(|ext| files.is_file(&normalize(&dir.join(format!("{path}{ext}")))))
+            EXTENSIONS.iter().any(|ext| {
+                let file = normalize(&dir.join(format!("{path}{ext}")));
+                listed(&mut listings.borrow_mut(), files, &file)
+            })
         };
         if modules.iter().any(|m| exists(m)) {
             continue;
@@ -169,6 +171,25 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
 
 /// A source a bundler may build `module` from: the same path under a usual source folder, with
 /// its first folder (`dist/`, `build/`) replaced, or the bare file name there.
+/// Folder listings, read once each.
+type Listings =
+    std::collections::HashMap<std::path::PathBuf, Option<std::collections::HashSet<String>>>;
+
+/// Whether `file` exists, from its folder's listing when the source can list it.
+fn listed(listings: &mut Listings, files: &dyn FileSource, file: &Path) -> bool {
+    let (Some(folder), Some(name)) = (file.parent(), file.file_name().and_then(|n| n.to_str()))
+    else {
+        return files.is_file(file);
+    };
+    let names = listings
+        .entry(folder.to_path_buf())
+        .or_insert_with(|| files.file_names(folder));
+    match names {
+        Some(names) => names.contains(name),
+        None => files.is_file(file),
+    }
+}
+
 fn bundler_source(module: &str, exists: &dyn Fn(&str) -> bool) -> bool {
     let rest = module.split_once('/').map(|(_, rest)| rest);
     let name = module.rsplit('/').next().unwrap_or(module);
