@@ -196,7 +196,7 @@ fn random_edits_over_a_synthetic_service_match_a_fresh_parse() {
 fn an_edit_inside_one_function_reparses_only_that_function() {
     let text = ws_lint::synthetic::service(2_000);
     let yaml = Yaml::parse(&text);
-    let at = text.find("handler: src/actions/action7.handler").unwrap() + "handler: ".len();
+    let at = text.find("handler: src/actions.action7").unwrap() + "handler: ".len();
     let mut new_text = text.clone();
     new_text.insert_str(at, "lib/");
     let (incremental, how) = yaml.reparse(&text, &new_text, TextRange::empty(at), 4);

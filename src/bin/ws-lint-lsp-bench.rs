@@ -168,6 +168,12 @@ fn run(lines: usize) -> Row {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("serverless.yml");
     std::fs::write(&path, &text).expect("write service");
+    // Its handler sources, as a real service has them.
+    for module in ws_lint::synthetic::HANDLER_MODULES {
+        let source = dir.path().join(format!("{module}.js"));
+        std::fs::create_dir_all(source.parent().expect("folder")).expect("create folder");
+        std::fs::write(&source, "module.exports = {};\n").expect("write handler");
+    }
     let uri = format!("file://{}", path.display());
 
     let mut server = Server::start();
