@@ -303,10 +303,10 @@ fn check(args: CheckArgs) -> i32 {
         .filter_map(|(order, input)| {
             let bytes = match &input.source {
                 Source::Stdin => stdin_text.clone().unwrap_or_default(),
-                Source::File(path) => match std::fs::read(path) {
+                Source::File(path) => match read_named_file(path) {
                     Ok(bytes) => bytes,
                     Err(e) => {
-                        push(&errors, format!("{}: cannot read: {e}", input.display));
+                        push(&errors, format!("{}: {e}", input.display));
                         return None;
                     }
                 },
@@ -772,19 +772,55 @@ fn is_excluded(path: &Path, mode: &ConfigMode, cache: &ConfigCache) -> Result<bo
         .any(|p| set.is_match(p)))
 }
 
+/// The largest file linted (a generated configuration of this size is already absurd).
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a file named on the command line: a regular file up to [`MAX_INPUT_BYTES`], or a pipe
+/// (`ws-lint <(generate)`) up to the same size; a device or socket is refused unread, so
+/// `/dev/zero` cannot eat the memory.
+fn read_named_file(path: &Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    #[cfg(unix)]
+    let is_pipe = std::os::unix::fs::FileTypeExt::is_fifo(&metadata.file_type());
+    #[cfg(not(unix))]
+    let is_pipe = false;
+    if !metadata.is_file() && !is_pipe {
+        return Err("cannot read: not a regular file".to_string());
+    }
+    let too_large = |size: u64| {
+        format!("too large ({size} bytes; files over {MAX_INPUT_BYTES} bytes are not linted)")
+    };
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Writes `text` to `path` through a temporary file in the same folder and a rename, keeping
 /// the file's permissions (not its owner, nor hard links to it). Refuses when the file changed
 /// on disk since it was read.
 fn write_atomically(path: &Path, read: &[u8], text: &str) -> std::io::Result<()> {
     // Through a symbolic link, replace the file it points to, not the link.
     let path = &path.canonicalize()?;
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        // A pipe (`ws-lint --fix <(...)`) or device: nothing to write back to.
+        return Err(std::io::Error::other("not a regular file; not overwritten"));
+    }
     let now = std::fs::read(path)?;
     if now != read {
         return Err(std::io::Error::other(
             "the file changed on disk while it was linted; not overwritten",
         ));
     }
-    let metadata = std::fs::metadata(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -804,4 +840,41 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_on_disk_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("serverless.yml");
+        std::fs::write(&path, "service: a\n").expect("write");
+        // Read as "service: a", then an editor saved "service: b" before the fix was written.
+        std::fs::write(&path, "service: b\n").expect("write");
+        let error = write_atomically(&path, b"service: a\n", "service: fixed\n").unwrap_err();
+        assert!(error.to_string().contains("changed on disk"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "service: b\n");
+        // Unchanged since read: written.
+        write_atomically(&path, b"service: b\n", "service: fixed\n").expect("written");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "service: fixed\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_pipes_are_never_written_and_devices_never_read() {
+        let error = write_atomically(Path::new("/dev/null"), b"", "x").unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+        let error = read_named_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(error.contains("not a regular file"), "{error}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let big = dir.path().join("serverless.yml");
+        let file = std::fs::File::create(&big).expect("create");
+        file.set_len(MAX_INPUT_BYTES + 1).expect("sparse file");
+        let error = read_named_file(&big).unwrap_err();
+        assert!(error.contains("too large"), "{error}");
+    }
 }

@@ -489,6 +489,46 @@ fn nonexistent_path_exits_2_and_the_rest_is_still_linted() {
     assert!(run.codes().contains(&"WS201".to_string()), "{run:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn devices_and_huge_files_named_on_the_command_line_are_refused_unread() {
+    let dir = project();
+    write(dir.path(), "serverless.yml", with_ws201());
+    let huge = dir.path().join("big/serverless.yml");
+    std::fs::create_dir_all(huge.parent().unwrap()).expect("mkdir");
+    // Sparse: 4 GiB on paper, nothing on disk.
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(4 << 30))
+        .expect("sparse file");
+    let started = std::time::Instant::now();
+    let run = ws_lint(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "/dev/zero",
+            "big/serverless.yml",
+            "serverless.yml",
+        ],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("/dev/zero: cannot read: not a regular file"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("big/serverless.yml: too large"),
+        "{run:?}"
+    );
+    assert!(run.codes().contains(&"WS201".to_string()), "{run:?}");
+    // --fix writes nothing to a file it could not read.
+    let run = ws_lint(dir.path(), &["--fix", "big/serverless.yml"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(std::fs::metadata(&huge).expect("stat").len(), 4 << 30);
+}
+
 #[test]
 fn non_utf8_file_exits_2_names_it_and_the_rest_is_still_linted() {
     let dir = project();

@@ -175,3 +175,151 @@ fn several_documents_are_refused_like_the_framework_does() {
         "{diagnostics:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `${file(...)}` naming what must never be read: a FIFO, a device, a huge file; include cycles.
+
+const INCLUDING: &str = "service: chat
+provider:
+  name: aws
+custom: ${file(./TARGET)}
+functions:
+  connect:
+    handler: handler.connect
+    events:
+      - websocket: $connect
+";
+
+/// A service folder whose `serverless.yml` includes `target` (a path relative to it).
+fn service_including(target: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("serverless.yml"),
+        INCLUDING.replace("./TARGET", target),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("handler.js"),
+        "exports.connect = () => {};\n",
+    )
+    .expect("write");
+    dir
+}
+
+/// Through the library with the real disk: (code, message) of the main file and the included
+/// ones.
+fn lint_service(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    let path = dir.join("serverless.yml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let path = path.display().to_string();
+    within(Duration::from_secs(10), move || {
+        let service = ws_lint::analyze_service(
+            &text,
+            &path,
+            &Settings::default(),
+            &ws_lint::files::DiskFiles,
+        );
+        service
+            .main
+            .diagnostics
+            .into_iter()
+            .chain(service.included.into_iter().flat_map(|f| f.diagnostics))
+            .map(|d| (d.code, d.message))
+            .collect()
+    })
+}
+
+/// Through the binary, with a deadline: (exit code, stdout).
+fn lint_cli(dir: &std::path::Path) -> (i32, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ws-lint"))
+        .args(["--isolated", "--format", "json", "serverless.yml"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ws-lint did not finish within 10s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("output");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// Finishes quickly through both paths, without a syntax error or an internal error.
+fn finishes(dir: &std::path::Path) {
+    let found = lint_service(dir);
+    assert!(found.iter().all(|(c, _)| *c != "WS001"), "{found:?}");
+    let (code, stdout) = lint_cli(dir);
+    assert!(code == 0 || code == 1, "exit {code}: {stdout}");
+    assert!(!stdout.contains("WS001"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_included_fifo_is_never_opened() {
+    let dir = service_including("./pipe.yml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.yml"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo unavailable");
+        return;
+    }
+    finishes(dir.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn included_devices_are_never_read() {
+    for device in ["/dev/zero", "/dev/urandom"] {
+        if !std::path::Path::new(device).exists() {
+            continue;
+        }
+        // By absolute path, and through a symbolic link that looks like a YAML file.
+        finishes(service_including(device).path());
+        let dir = service_including("./custom.yml");
+        std::os::unix::fs::symlink(device, dir.path().join("custom.yml")).expect("symlink");
+        finishes(dir.path());
+    }
+}
+
+#[test]
+fn an_included_huge_file_is_never_read() {
+    let dir = service_including("./huge.yml");
+    // Sparse: 4 GiB on paper, nothing on disk; reading it would take minutes and the memory.
+    let file = std::fs::File::create(dir.path().join("huge.yml")).expect("create");
+    file.set_len(4 << 30).expect("set_len");
+    finishes(dir.path());
+}
+
+#[test]
+fn include_cycles_end() {
+    // The file includes itself.
+    let dir = service_including("./serverless.yml");
+    finishes(dir.path());
+    // Two files including each other, and a chain back to the start.
+    let dir = service_including("./a.yml");
+    std::fs::write(dir.path().join("a.yml"), "x: ${file(./b.yml)}\n").expect("write");
+    std::fs::write(
+        dir.path().join("b.yml"),
+        "y: ${file(./a.yml)}\nz: ${file(./serverless.yml)}\n",
+    )
+    .expect("write");
+    finishes(dir.path());
+    // A value including its own key's file path through a self reference.
+    let dir = service_including("./c.yml");
+    std::fs::write(
+        dir.path().join("c.yml"),
+        "k: ${file(./c.yml):k}\nl: ${self:custom.l}\n",
+    )
+    .expect("write");
+    finishes(dir.path());
+}

@@ -93,4 +93,32 @@ mod tests {
         ];
         assert_eq!(apply_edits(text, &overlapping), None);
     }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_round() {
+        let rule = crate::rules::all()[0];
+        let text = "abcdef";
+        let fix = |range: TextRange, new: &str| {
+            Diagnostic::new(rule, range, "x").with_fix(crate::diagnostics::Fix::safe(
+                "fix",
+                vec![Edit::replace(range, new)],
+            ))
+        };
+        let diagnostics = [
+            fix(TextRange::new(1, 3), "X"),
+            fix(TextRange::new(2, 4), "Y"),
+            fix(TextRange::new(5, 6), "Z"),
+        ];
+        // Round one: the first and the third; the second overlaps the first and waits.
+        let outcome = apply_fixes(text, &diagnostics, false);
+        assert_eq!(outcome.text, "aXdeZ");
+        assert_eq!(outcome.applied, 2);
+        // Two insertions at the same place: one per round, in a defined order.
+        let same_start = [
+            fix(TextRange::new(1, 1), "1"),
+            fix(TextRange::new(1, 1), "2"),
+        ];
+        let outcome = apply_fixes(text, &same_start, false);
+        assert_eq!((outcome.text.as_str(), outcome.applied), ("a1bcdef", 1));
+    }
 }

@@ -19,6 +19,7 @@ mod references;
 mod rename;
 mod settings;
 mod symbols;
+mod transport;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -47,18 +48,35 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         let (service, socket) = service();
         let state = service.inner().state.clone();
-        Transport::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // The client's messages pass through `transport`, which answers the faulty ones itself
+        // (tower-lsp-server would stop reading after the first).
+        let (to_server, server_input) = tokio::io::duplex(1 << 16);
+        let (server_output, from_server) = tokio::io::duplex(1 << 16);
+        let (out_tx, out_rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(transport::read_client(
+            tokio::io::stdin(),
+            to_server,
+            out_tx.clone(),
+        ));
+        let reader = tokio::spawn(transport::read_server(from_server, out_tx));
+        let writer = tokio::spawn(transport::write_client(out_rx, tokio::io::stdout()));
+        Transport::new(server_input, server_output, socket)
             .serve(service)
             .await;
+        let _ = reader.await;
+        let _ = writer.await;
         if *lock(&state.shut_down) {
             0
         } else {
             1
         }
-    })
+    });
+    // A read of stdin may still be blocked (after `exit` with stdin open): do not wait for it.
+    runtime.shutdown_background();
+    code
 }
 
 /// The service, for the stdio transport and for tests that drive it in process.
@@ -890,4 +908,32 @@ impl FileSource for OpenFiles<'_> {
 fn folder_of(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path()
         .and_then(|p| p.parent().map(|p| p.to_path_buf()))
+}
+
+/// `(start line, start character, end line, end character)` of a content change.
+pub type ChangeRange = (u32, u32, u32, u32);
+
+/// `text` after the server applies `didChange` content changes to it, in order, the way it does
+/// for an open document: each change is a range `(start line, start character, end line, end
+/// character)` in `encoding` (none: the whole text) and its new text. For the document-model
+/// fuzz target and tests.
+#[doc(hidden)]
+pub fn apply_changes(
+    text: &str,
+    changes: &[(Option<ChangeRange>, &str)],
+    encoding: ColumnEncoding,
+) -> String {
+    let mut doc = Document::new(text, 0, String::new());
+    for (range, new_text) in changes {
+        let change = lsp::TextDocumentContentChangeEvent {
+            range: range.map(|(l1, c1, l2, c2)| lsp::Range {
+                start: lsp::Position::new(l1, c1),
+                end: lsp::Position::new(l2, c2),
+            }),
+            range_length: None,
+            text: new_text.to_string(),
+        };
+        doc.apply(&change, encoding);
+    }
+    doc.text()
 }

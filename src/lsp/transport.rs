@@ -1,0 +1,221 @@
+//! A guard between stdio and tower-lsp-server's transport.
+//!
+//! tower-lsp-server stops reading for good after the first message it cannot decode (its framed
+//! reader ends after an error), so one malformed message from a client would end the session;
+//! and it leaves requests to unknown `$/` methods unanswered. This layer reads the client's
+//! messages itself, with tolerant framing (header names in any case, unknown headers skipped,
+//! garbage before a header resynchronised), and passes on only messages tower-lsp-server can
+//! decode. Everything else is answered here: a body that is not JSON is a parse error (-32700),
+//! JSON that is not a JSON-RPC 2.0 message an invalid request (-32600), a `$/` request
+//! MethodNotFound (-32601). Answers from both sides reach stdout as whole frames.
+
+use serde_json::{json, Value};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
+};
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// Header lines longer than this are garbage (skipped).
+const MAX_HEADER_LINE: usize = 64 * 1024;
+/// Bodies longer than this are refused (read and dropped) rather than buffered.
+const MAX_BODY: usize = 512 * 1024 * 1024;
+
+/// One framed message from a stream.
+enum Frame {
+    Body(Vec<u8>),
+    /// A header block without a usable `Content-Length`.
+    BadHeader,
+    /// A `Content-Length` above [`MAX_BODY`]; the body was skipped.
+    TooLarge,
+}
+
+/// Reads one header line (without its line break), at most [`MAX_HEADER_LINE`] bytes kept.
+/// `None` at the end of the stream.
+async fn read_header_line(input: &mut (impl AsyncBufRead + Unpin)) -> Option<Vec<u8>> {
+    let mut line = Vec::new();
+    let mut any = false;
+    loop {
+        let buffer = input.fill_buf().await.ok()?;
+        if buffer.is_empty() {
+            return any.then_some(line);
+        }
+        any = true;
+        let (chunk, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buffer[..i], i + 1),
+            None => (buffer, buffer.len()),
+        };
+        if line.len() < MAX_HEADER_LINE {
+            let room = MAX_HEADER_LINE - line.len();
+            line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        let ended = done > chunk.len();
+        input.consume(done);
+        if ended {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return Some(line);
+        }
+    }
+}
+
+/// Reads the next frame; `None` at the end of the stream.
+async fn read_frame(input: &mut (impl AsyncBufRead + Unpin)) -> Option<Frame> {
+    let mut length: Option<Option<usize>> = None;
+    let mut saw_header = false;
+    loop {
+        let line = read_header_line(input).await?;
+        if line.is_empty() {
+            if saw_header {
+                break;
+            }
+            continue; // blank lines between messages
+        }
+        saw_header = true;
+        // Garbage left over from a short `Content-Length` may precede the next header.
+        let lower = line.to_ascii_lowercase();
+        let needle = b"content-length:";
+        if let Some(at) = lower.windows(needle.len()).position(|w| w == needle) {
+            let value = String::from_utf8_lossy(&line[at + needle.len()..]);
+            length = Some(value.trim().parse().ok());
+        }
+    }
+    match length {
+        Some(Some(n)) if n > MAX_BODY => {
+            let mut skip = input.take(n as u64);
+            let _ = tokio::io::copy(&mut skip, &mut tokio::io::sink()).await;
+            Some(Frame::TooLarge)
+        }
+        Some(Some(n)) => {
+            let mut body = vec![0; n];
+            input.read_exact(&mut body).await.ok()?;
+            Some(Frame::Body(body))
+        }
+        _ => Some(Frame::BadHeader),
+    }
+}
+
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn error(id: Value, code: i64, message: &str) -> Vec<u8> {
+    let id = match id {
+        Value::Number(_) | Value::String(_) => id,
+        _ => Value::Null,
+    };
+    let response = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
+    frame(response.to_string().as_bytes())
+}
+
+/// What to do with one body from the client: pass it on, or answer it here (`Err`, the framed
+/// answer; an empty one for messages that get none).
+fn check(body: &[u8]) -> Result<(), Vec<u8>> {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(e) => return Err(error(Value::Null, -32700, &format!("Parse error: {e}"))),
+    };
+    let id = value.get("id").cloned().unwrap_or(Value::Null);
+    let is_request = value.get("method").is_some();
+    if is_request {
+        if serde_json::from_value::<Request>(value.clone()).is_err() {
+            return Err(error(id, -32600, "Invalid request"));
+        }
+        let method = value["method"].as_str().unwrap_or_default();
+        if method.starts_with("$/") && value.get("id").is_some() {
+            return Err(error(id, -32601, &format!("Method not found: {method}")));
+        }
+        Ok(())
+    } else if serde_json::from_value::<Response>(value).is_ok() {
+        Ok(())
+    } else {
+        Err(error(id, -32600, "Invalid request"))
+    }
+}
+
+/// Pumps the client's messages into `server`, answering the faulty ones through `answers`.
+/// Ends (closing `server`) at the end of the client's stream.
+pub async fn read_client(
+    input: impl AsyncRead + Unpin,
+    mut server: impl AsyncWrite + Unpin,
+    answers: mpsc::UnboundedSender<Outgoing>,
+) {
+    let mut input = tokio::io::BufReader::new(input);
+    while let Some(frame) = read_frame(&mut input).await {
+        let outcome = match frame {
+            Frame::Body(body) => check(&body).map(|()| body),
+            Frame::BadHeader => Err(error(
+                Value::Null,
+                -32700,
+                "Parse error: no valid Content-Length",
+            )),
+            Frame::TooLarge => Err(error(
+                Value::Null,
+                -32600,
+                "Invalid request: message too large",
+            )),
+        };
+        match outcome {
+            Ok(body) => {
+                if server.write_all(&self::frame(&body)).await.is_err()
+                    || server.flush().await.is_err()
+                {
+                    break;
+                }
+            }
+            Err(answer) => {
+                let _ = answers.send(Some(answer));
+            }
+        }
+    }
+    let _ = server.shutdown().await;
+}
+
+/// What goes to the client: a whole frame, or `None` once the server has finished.
+pub type Outgoing = Option<Vec<u8>>;
+
+/// Passes the server's frames on, whole, then `None` when its stream ends.
+pub async fn read_server(server: impl AsyncRead + Unpin, out: mpsc::UnboundedSender<Outgoing>) {
+    let mut server = tokio::io::BufReader::new(server);
+    while let Some(frame) = read_frame(&mut server).await {
+        if let Frame::Body(body) = frame {
+            let _ = out.send(Some(self::frame(&body)));
+        }
+    }
+    let _ = out.send(None);
+}
+
+/// Writes frames to the client in the order they were queued, until the server has finished.
+pub async fn write_client(
+    mut out: mpsc::UnboundedReceiver<Outgoing>,
+    mut output: impl AsyncWrite + Unpin,
+) {
+    while let Some(Some(frame)) = out.recv().await {
+        if output.write_all(&frame).await.is_err() || output.flush().await.is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faulty_bodies_are_answered_here() {
+        assert!(
+            check(br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}}"#).is_ok()
+        );
+        assert!(
+            check(br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#).is_ok()
+        );
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_ok());
+        let text = |r: Result<(), Vec<u8>>| String::from_utf8(r.unwrap_err()).unwrap();
+        assert!(text(check(b"{oops")).contains("-32700"));
+        assert!(text(check(b"[1]")).contains("-32600"));
+        assert!(text(check(br#"{"jsonrpc":"2.0","id":3,"method":"$/x"}"#)).contains("-32601"));
+    }
+}
