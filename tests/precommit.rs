@@ -103,6 +103,10 @@ fn pre_commit_hook_fails_the_bad_file_and_passes_the_good_one() {
     std::fs::create_dir_all(repo.join("good")).unwrap();
     std::fs::write(repo.join("bad/serverless.yml"), BAD).unwrap();
     std::fs::write(repo.join("good/serverless.yml"), GOOD).unwrap();
+    // The handler sources a real service has beside its configuration (else WS702).
+    for dir in ["bad", "good"] {
+        std::fs::write(repo.join(dir).join("handler.js"), "module.exports = {};\n").unwrap();
+    }
     git(repo, &["init", "-q"]);
     git(repo, &["add", "."]);
     git(repo, &["commit", "-q", "-m", "fixtures"]);

@@ -923,7 +923,7 @@ pub fn apply_changes(
     changes: &[(Option<ChangeRange>, &str)],
     encoding: ColumnEncoding,
 ) -> String {
-    let mut doc = Document::new(text, 0, String::new());
+    let mut doc = Document::new(text, 0, String::new(), false);
     for (range, new_text) in changes {
         let change = lsp::TextDocumentContentChangeEvent {
             range: range.map(|(l1, c1, l2, c2)| lsp::Range {
