@@ -297,123 +297,129 @@ fn check(args: CheckArgs) -> i32 {
     let errors = Mutex::new(problems);
     let diffs = Mutex::new(Vec::<(usize, String)>::new());
     let fixed_count = Mutex::new(0usize);
-    let mut reports: Vec<(usize, Vec<FileReport>)> = inputs
-        .par_iter()
-        .enumerate()
-        .filter_map(|(order, input)| {
-            let bytes = match &input.source {
-                Source::Stdin => stdin_text.clone().unwrap_or_default(),
-                Source::File(path) => match read_named_file(path) {
-                    Ok(bytes) => bytes,
-                    Err(e) => {
-                        push(&errors, format!("{}: {e}", input.display));
-                        return None;
-                    }
-                },
-            };
-            let text = match String::from_utf8(bytes) {
-                Ok(text) => text,
+    let lint_input = |(order, input): (usize, &Input)| -> Option<(usize, Vec<FileReport>)> {
+        let bytes = match &input.source {
+            Source::Stdin => stdin_text.clone().unwrap_or_default(),
+            Source::File(path) => match read_named_file(path) {
+                Ok(bytes) => bytes,
                 Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    push(
-                        &errors,
-                        format!(
-                            "{}: not UTF-8 (invalid byte at offset {at}); save the file as UTF-8",
-                            input.display
-                        ),
-                    );
+                    push(&errors, format!("{}: {e}", input.display));
                     return None;
                 }
-            };
-            let settings = match &input.source {
-                Source::Stdin => {
-                    let base = args
-                        .stdin_filename
-                        .as_ref()
-                        .map_or_else(|| PathBuf::from("."), |name| dir_of(Path::new(name)));
-                    settings_for(&base, &config_mode, &configs)
-                }
-                Source::File(path) => settings_for(&dir_of(path), &config_mode, &configs),
-            };
-            let mut settings = match settings {
-                Ok(settings) => settings,
-                Err(message) => {
-                    push(&errors, message);
-                    return None;
-                }
-            };
-            if let Some(select) = &overrides.0 {
-                settings.select = Some(select.clone());
+            },
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                push(
+                    &errors,
+                    format!(
+                        "{}: not UTF-8 (invalid byte at offset {at}); save the file as UTF-8",
+                        input.display
+                    ),
+                );
+                return None;
             }
-            settings.ignore.extend(overrides.1.iter().copied());
+        };
+        let settings = match &input.source {
+            Source::Stdin => {
+                let base = args
+                    .stdin_filename
+                    .as_ref()
+                    .map_or_else(|| PathBuf::from("."), |name| dir_of(Path::new(name)));
+                settings_for(&base, &config_mode, &configs)
+            }
+            Source::File(path) => settings_for(&dir_of(path), &config_mode, &configs),
+        };
+        let mut settings = match settings {
+            Ok(settings) => settings,
+            Err(message) => {
+                push(&errors, message);
+                return None;
+            }
+        };
+        if let Some(select) = &overrides.0 {
+            settings.select = Some(select.clone());
+        }
+        settings.ignore.extend(overrides.1.iter().copied());
 
-            let original = text;
-            let (current, single) = if args.fix || args.diff {
-                // Fixes apply to the linted file only.
-                let fixed = crate::fix(&original, &input.display, &settings, args.unsafe_fixes);
-                *lock(&fixed_count) += fixed.applied;
-                (fixed.text, Some(fixed.analysis))
-            } else if matches!(input.source, Source::Stdin) {
-                let analysis = crate::analyze(&original, &input.display, &settings);
-                (original.clone(), Some(analysis))
-            } else {
-                (original.clone(), None)
-            };
-            // A file on disk is linted with the service around it: what it includes, its
-            // handlers. Stdin stays on its own.
-            let (diagnostics, included) = match (&input.source, single) {
-                (Source::Stdin, Some(analysis)) => (analysis.diagnostics, Vec::new()),
-                _ => {
-                    let service = crate::analyze_service(
-                        &current,
-                        &input.display,
-                        &settings,
-                        &crate::files::DiskFiles,
-                    );
-                    (service.main.diagnostics, service.included)
-                }
-            };
-            if current != original {
-                if args.diff {
-                    push(
-                        &diffs,
-                        (order, unified_diff(&input.display, &original, &current)),
-                    );
-                } else if args.fix {
-                    match &input.source {
-                        Source::Stdin => print_stdout(&current),
-                        Source::File(path) => {
-                            if let Err(e) = write_atomically(path, original.as_bytes(), &current) {
-                                push(
-                                    &errors,
-                                    format!("{}: cannot write fixes: {e}", input.display),
-                                );
-                                return None;
-                            }
+        let original = text;
+        let (current, single) = if args.fix || args.diff {
+            // Fixes apply to the linted file only.
+            let fixed = crate::fix(&original, &input.display, &settings, args.unsafe_fixes);
+            *lock(&fixed_count) += fixed.applied;
+            (fixed.text, Some(fixed.analysis))
+        } else if matches!(input.source, Source::Stdin) {
+            let analysis = crate::analyze(&original, &input.display, &settings);
+            (original.clone(), Some(analysis))
+        } else {
+            (original.clone(), None)
+        };
+        // A file on disk is linted with the service around it: what it includes, its
+        // handlers. Stdin stays on its own.
+        let (diagnostics, included) = match (&input.source, single) {
+            (Source::Stdin, Some(analysis)) => (analysis.diagnostics, Vec::new()),
+            _ => {
+                let service = crate::analyze_service(
+                    &current,
+                    &input.display,
+                    &settings,
+                    &crate::files::DiskFiles,
+                );
+                (service.main.diagnostics, service.included)
+            }
+        };
+        if current != original {
+            if args.diff {
+                push(
+                    &diffs,
+                    (order, unified_diff(&input.display, &original, &current)),
+                );
+            } else if args.fix {
+                match &input.source {
+                    Source::Stdin => print_stdout(&current),
+                    Source::File(path) => {
+                        if let Err(e) = write_atomically(path, original.as_bytes(), &current) {
+                            push(
+                                &errors,
+                                format!("{}: cannot write fixes: {e}", input.display),
+                            );
+                            return None;
                         }
                     }
                 }
-            } else if args.fix && matches!(input.source, Source::Stdin) {
-                print_stdout(&current);
             }
-            let text = if args.diff { original } else { current };
-            let mut files = vec![FileReport::new(input.display.clone(), text, diagnostics)];
-            // Included files are reported with their own paths; `--fix` edits only the file
-            // it was given, so their diagnostics offer no fix here.
-            files.extend(included.into_iter().map(|file| {
-                let diagnostics = file
-                    .diagnostics
-                    .into_iter()
-                    .map(|mut d| {
-                        d.fix = None;
-                        d
-                    })
-                    .collect();
-                FileReport::new(file.path, file.text, diagnostics)
-            }));
-            Some((order, files))
-        })
-        .collect();
+        } else if args.fix && matches!(input.source, Source::Stdin) {
+            print_stdout(&current);
+        }
+        let text = if args.diff { original } else { current };
+        let mut files = vec![FileReport::new(input.display.clone(), text, diagnostics)];
+        // Included files are reported with their own paths; `--fix` edits only the file
+        // it was given, so their diagnostics offer no fix here.
+        files.extend(included.into_iter().map(|file| {
+            let diagnostics = file
+                .diagnostics
+                .into_iter()
+                .map(|mut d| {
+                    d.fix = None;
+                    d
+                })
+                .collect();
+            FileReport::new(file.path, file.text, diagnostics)
+        }));
+        Some((order, files))
+    };
+    // One file needs no thread pool: starting one costs more than linting a typical service.
+    let mut reports: Vec<(usize, Vec<FileReport>)> = if inputs.len() > 1 {
+        inputs
+            .par_iter()
+            .enumerate()
+            .filter_map(lint_input)
+            .collect()
+    } else {
+        inputs.iter().enumerate().filter_map(lint_input).collect()
+    };
     reports.sort_by_key(|(order, _)| *order);
     let reports: Vec<FileReport> = reports.into_iter().flat_map(|(_, r)| r).collect();
 
