@@ -179,18 +179,7 @@ impl Backend {
     async fn guarded<T>(&self, what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
         match catch_unwind(AssertUnwindSafe(f)) {
             Ok(result) => result,
-            Err(panic) => {
-                let message = panic_message(&panic);
-                let text = format!("ws-lint: internal error in {what}: {message}");
-                self.client
-                    .log_message(lsp::MessageType::ERROR, &text)
-                    .await;
-                Err(Error {
-                    code: ErrorCode::InternalError,
-                    message: text.into(),
-                    data: None,
-                })
-            }
+            Err(panic) => Err(self.internal_error(what, &panic_message(&panic)).await),
         }
     }
 
@@ -407,6 +396,20 @@ impl Backend {
         }
     }
 
+    /// Logs an internal error (a caught panic) and turns it into the request's answer: the
+    /// server keeps serving.
+    async fn internal_error(&self, what: &str, problem: &str) -> Error {
+        let text = format!("ws-lint: internal error in {what}: {problem}");
+        self.client
+            .log_message(lsp::MessageType::ERROR, &text)
+            .await;
+        Error {
+            code: ErrorCode::InternalError,
+            message: text.into(),
+            data: None,
+        }
+    }
+
     async fn publish_all(&self) {
         let mode = *lock(&self.state.diagnostics);
         if let DiagnosticMode::Pull { refresh } = mode {
@@ -432,17 +435,7 @@ impl Backend {
         match self.snapshot(uri) {
             Ok(Some(snapshot)) => Ok((snapshot, encoding)),
             Ok(None) => Err(not_found(what)),
-            Err(panic) => {
-                let text = format!("ws-lint: internal error in {what}: {panic}");
-                self.client
-                    .log_message(lsp::MessageType::ERROR, &text)
-                    .await;
-                Err(Error {
-                    code: ErrorCode::InternalError,
-                    message: text.into(),
-                    data: None,
-                })
-            }
+            Err(panic) => Err(self.internal_error(what, &panic).await),
         }
     }
 
