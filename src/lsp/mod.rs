@@ -894,6 +894,21 @@ impl FileSource for OpenFiles<'_> {
     fn is_dir(&self, _: &std::path::Path) -> bool {
         false
     }
+
+    fn file_names(&self, dir: &std::path::Path) -> Option<std::collections::HashSet<String>> {
+        let dir = crate::files::normalize(dir);
+        let documents = lock(self.0);
+        Some(
+            documents
+                .iter()
+                .filter(|(_, doc)| doc.on_disk)
+                .filter_map(|(uri, _)| uri.to_file_path())
+                .map(|p| crate::files::normalize(&p))
+                .filter(|p| p.parent() == Some(dir.as_path()))
+                .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
+                .collect(),
+        )
+    }
 }
 
 /// The folder a document lives in, when it is a file.
