@@ -146,6 +146,13 @@ impl Service {
         self.functions.iter().find(|f| f.name == name)
     }
 
+    /// Every event that has an authorizer, with it.
+    pub fn authorizers(&self) -> impl Iterator<Item = (&WebsocketEvent, &Authorizer)> {
+        self.events
+            .iter()
+            .filter_map(|e| e.authorizer.as_ref().map(|a| (e, a)))
+    }
+
     /// Events whose route key is known, with that key.
     pub fn known_routes(&self) -> impl Iterator<Item = (&WebsocketEvent, &Route)> {
         self.events

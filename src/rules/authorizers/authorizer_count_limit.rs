@@ -86,10 +86,7 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<String> = Vec::new();
-    for event in &ctx.service.events {
-        let Some(authorizer) = &event.authorizer else {
-            continue;
-        };
+    for (_, authorizer) in ctx.service.authorizers() {
         let Some(name) = authorizer_name(ctx, authorizer) else {
             continue;
         };

@@ -65,10 +65,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !functions_complete(ctx) {
         return;
     }
-    for event in &ctx.service.events {
-        let Some(authorizer) = &event.authorizer else {
-            continue;
-        };
+    for (_, authorizer) in ctx.service.authorizers() {
         let node = match &authorizer.form {
             AuthorizerForm::String if string_arn(ctx, authorizer).is_none() => authorizer.value,
             AuthorizerForm::Object {

@@ -96,10 +96,7 @@ const HELP: &str = "browser clients usually send the token in the query string (
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
-    for event in &ctx.service.events {
-        let Some(authorizer) = &event.authorizer else {
-            continue;
-        };
+    for (event, authorizer) in ctx.service.authorizers() {
         // Elsewhere the authorizer never runs (WS201).
         if event
             .route

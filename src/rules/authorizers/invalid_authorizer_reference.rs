@@ -67,10 +67,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     // "and no function has that name" only when every function is in this file.
     let complete = functions_complete(ctx);
-    for event in &ctx.service.events {
-        let Some(authorizer) = &event.authorizer else {
-            continue;
-        };
+    for (_, authorizer) in ctx.service.authorizers() {
         match &authorizer.form {
             AuthorizerForm::String => {
                 let Some(value) = known_string(ctx, authorizer.value) else {

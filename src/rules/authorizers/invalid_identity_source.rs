@@ -71,10 +71,7 @@ declare_rule! {
 const EXPECTED: &str = "`route.request.header.NAME`, `route.request.querystring.NAME`, `stageVariables.NAME` or `context.NAME`";
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for event in &ctx.service.events {
-        let Some(authorizer) = &event.authorizer else {
-            continue;
-        };
+    for (_, authorizer) in ctx.service.authorizers() {
         let AuthorizerForm::Object {
             identity_source: Some(entry),
             ..

@@ -58,10 +58,7 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
-    for event in &ctx.service.events {
-        let Some(authorizer) = &event.authorizer else {
-            continue;
-        };
+    for (_, authorizer) in ctx.service.authorizers() {
         let AuthorizerForm::Object {
             name: Some(name), ..
         } = &authorizer.form
