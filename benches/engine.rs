@@ -26,11 +26,9 @@ fn analyze(bencher: divan::Bencher, lines: usize) {
         .bench(|| ws_lint::analyze(divan::black_box(&text), "serverless.yml", &settings));
 }
 
-/// One edit inside a function in the middle (a character typed at the end of its route):
-/// incremental re-parse of the kept tree, then the full analysis of a copy, as the language
-/// server does on each keystroke.
-#[divan::bench(args = SIZES, sample_count = 20)]
-fn incremental_edit(bencher: divan::Bencher, lines: usize) {
+/// A service, the same with one character typed at the end of the route of its middle function,
+/// the tree of the first, and where the character went.
+fn one_edit(lines: usize) -> (String, String, ws_lint::yaml::Yaml, usize) {
     let old = ws_lint::synthetic::service(lines);
     let functions = old.matches("\n  action").count();
     let marker = format!("route: action{}\n", functions / 2);
@@ -38,6 +36,15 @@ fn incremental_edit(bencher: divan::Bencher, lines: usize) {
     let mut new = old.clone();
     new.insert(at, 'x');
     let tree = ws_lint::yaml::Yaml::parse(&old);
+    (old, new, tree, at)
+}
+
+/// One edit inside a function in the middle (a character typed at the end of its route):
+/// incremental re-parse of the kept tree, then the full analysis of a copy, as the language
+/// server does on each keystroke.
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn incremental_edit(bencher: divan::Bencher, lines: usize) {
+    let (old, new, tree, at) = one_edit(lines);
     let settings = Settings::default();
     let range = ws_lint::span::TextRange::new(at, at);
     bencher.bench(|| {
@@ -50,13 +57,7 @@ fn incremental_edit(bencher: divan::Bencher, lines: usize) {
 /// The re-parse alone.
 #[divan::bench(args = SIZES, sample_count = 20)]
 fn incremental_reparse(bencher: divan::Bencher, lines: usize) {
-    let old = ws_lint::synthetic::service(lines);
-    let functions = old.matches("\n  action").count();
-    let marker = format!("route: action{}\n", functions / 2);
-    let at = old.find(&marker).expect("middle function") + marker.len() - 1;
-    let mut new = old.clone();
-    new.insert(at, 'x');
-    let tree = ws_lint::yaml::Yaml::parse(&old);
+    let (old, new, tree, at) = one_edit(lines);
     let range = ws_lint::span::TextRange::new(at, at);
     bencher.bench(|| tree.reparse(&old, &new, range, 1));
 }
