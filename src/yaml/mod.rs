@@ -389,13 +389,16 @@ impl Yaml {
     /// Looks a key up in a mapping, merge keys included.
     pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
         let own = self.own_entries(map)?;
-        if let Some(entry) = own
-            .iter()
-            .find(|e| !self.is_merge_key(e.key) && self.key_text(e.key) == Some(key))
-        {
-            return Some(*entry);
+        // One pass finds the key and notes whether merge keys could supply it instead.
+        let mut merges = false;
+        for entry in own {
+            if self.is_merge_key(entry.key) {
+                merges = true;
+            } else if self.key_text(entry.key) == Some(key) {
+                return Some(*entry);
+            }
         }
-        if own.iter().any(|e| self.is_merge_key(e.key)) {
+        if merges {
             return self
                 .entries(map)
                 .into_iter()
