@@ -119,13 +119,13 @@ fn run(
     let mut combined = text.to_string();
     let outcome = resolve::resolve(&mut yaml, &mut combined, path, files);
     let service = Service::lower(&yaml);
-    let ctx = rules::Context {
-        text: &combined,
-        yaml: &yaml,
-        service: &service,
+    let ctx = rules::Context::new(
+        &combined,
+        &yaml,
+        &service,
         format,
-        variable_sources: &settings.variable_sources,
-    };
+        &settings.variable_sources,
+    );
     let mut diagnostics = Vec::new();
     let mut emit = |rule: &'static rules::Rule, check: &dyn Fn(&mut Vec<Diagnostic>)| {
         let Some(severity) = settings.level(rule) else {

@@ -116,6 +116,46 @@ pub struct Context<'a> {
     pub format: FileFormat,
     /// Extra variable sources the configuration file names (`[variables] sources`).
     pub variable_sources: &'a [String],
+    /// What several rules derive from the same tree, computed by the first that asks.
+    pub(crate) shared: Shared<'a>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        text: &'a str,
+        yaml: &'a Yaml,
+        service: &'a Service,
+        format: FileFormat,
+        variable_sources: &'a [String],
+    ) -> Context<'a> {
+        Context {
+            text,
+            yaml,
+            service,
+            format,
+            variable_sources,
+            shared: Shared::default(),
+        }
+    }
+}
+
+/// Facts shared by a group of rules: each is a walk over the whole service, so it is done once
+/// per analysis rather than once per rule (the three shape rules, the eight route rules and the
+/// three variable rules would otherwise walk a 200,000-line file fourteen times).
+#[derive(Default)]
+pub(crate) struct Shared<'a> {
+    pub(crate) routes: std::cell::OnceCell<Vec<routes::RouteUse<'a>>>,
+    pub(crate) shape: std::cell::OnceCell<Vec<Diagnostic>>,
+    variables: std::cell::OnceCell<Vec<crate::variables::ValueVariables>>,
+}
+
+impl<'a> Context<'a> {
+    /// Every string value holding a variable (`crate::variables::scan`), scanned once.
+    pub(crate) fn variable_values(&self) -> &[crate::variables::ValueVariables] {
+        self.shared
+            .variables
+            .get_or_init(|| crate::variables::scan(self.yaml))
+    }
 }
 
 /// WS604 and WS702 need other files than the linted one: the service pipeline

@@ -35,6 +35,14 @@ pub fn resolve_plain(text: &str) -> ScalarValue {
         "false" | "False" | "FALSE" => return ScalarValue::Bool(false),
         _ => {}
     }
+    // Every number starts with a sign, a digit or a dot; most scalars (keys, names, paths)
+    // do not, and skip both regexes.
+    if !matches!(
+        text.as_bytes().first(),
+        Some(b'-' | b'+' | b'.' | b'0'..=b'9')
+    ) {
+        return ScalarValue::Str;
+    }
     static INT: OnceLock<Regex> = OnceLock::new();
     static FLOAT: OnceLock<Regex> = OnceLock::new();
     let int = INT.get_or_init(|| {

@@ -289,8 +289,19 @@ const CF_FUNCTIONS: &[&str] = &[
     "Fn::ToJsonString",
 ];
 
-/// Runs the walk; each rule keeps the diagnostics of its own code.
+/// The diagnostics of `rule` from the walk, which runs once per analysis for all three rules.
 pub(crate) fn findings(ctx: &Context, rule: &Rule) -> Vec<Diagnostic> {
+    ctx.shared
+        .shape
+        .get_or_init(|| walk(ctx))
+        .iter()
+        .filter(|d| d.code == rule.code)
+        .cloned()
+        .collect()
+}
+
+/// Every shape finding, sorted and deduplicated.
+fn walk(ctx: &Context) -> Vec<Diagnostic> {
     // On a file that does not parse the tree is partial: say nothing rather than guess.
     if ctx
         .yaml
@@ -306,23 +317,19 @@ pub(crate) fn findings(ctx: &Context, rule: &Rule) -> Vec<Diagnostic> {
         seen: HashSet::new(),
     };
     walker.walk();
-    let mut out: Vec<Diagnostic> = walker
-        .out
-        .into_iter()
-        .filter(|d| d.code == rule.code)
-        .collect();
+    let mut out = walker.out;
     crate::sort_and_dedup(&mut out);
     out
 }
 
-struct Walker<'a> {
-    ctx: &'a Context<'a>,
+struct Walker<'c, 'a> {
+    ctx: &'c Context<'a>,
     out: Vec<Diagnostic>,
     /// Places already checked (a list of events may be shared by several functions).
     seen: HashSet<(NodeId, u8)>,
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     fn walk(&mut self) {
         let ctx = self.ctx;
         for event in &ctx.service.events {
@@ -1195,13 +1202,7 @@ mod tests {
     fn run(text: &str, format: FileFormat) -> Vec<(String, String, Option<String>)> {
         let yaml = Yaml::parse(text);
         let service = Service::lower(&yaml);
-        let ctx = Context {
-            text,
-            yaml: &yaml,
-            service: &service,
-            format,
-            variable_sources: &[],
-        };
+        let ctx = Context::new(text, &yaml, &service, format, &[]);
         let mut out = Vec::new();
         for rule in [&unknown_key::RULE, &wrong_type::RULE, &coerced_type::RULE] {
             for d in findings(&ctx, rule) {

@@ -60,13 +60,7 @@ mod tests {
     fn run(rule: &Rule, text: &str) -> Vec<Diagnostic> {
         let yaml = Yaml::parse(text);
         let service = Service::lower(&yaml);
-        let ctx = Context {
-            text,
-            yaml: &yaml,
-            service: &service,
-            format: FileFormat::Yaml,
-            variable_sources: &[],
-        };
+        let ctx = Context::new(text, &yaml, &service, FileFormat::Yaml, &[]);
         let mut out = Vec::new();
         if let Some(check) = rule.check {
             check(&ctx, &mut out);

@@ -257,13 +257,7 @@ mod tests {
     ) -> Option<String> {
         let yaml = Yaml::parse(text);
         let service = Service::lower(&yaml);
-        let ctx = Context {
-            text,
-            yaml: &yaml,
-            service: &service,
-            format,
-            variable_sources: &[],
-        };
+        let ctx = Context::new(text, &yaml, &service, format, &[]);
         let edit = edit(&ctx)?;
         let out = apply_edits(text, &[edit])?;
         assert!(Yaml::parse(&out).errors().is_empty(), "{out}");

@@ -65,7 +65,7 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
-    for group in group_by(routes(ctx), |r| r.key.clone()) {
+    for group in group_by(routes(ctx).iter(), |r| r.key.clone()) {
         let group = distinct_sites(group);
         if group.len() < 2 {
             continue;
@@ -124,8 +124,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// One entry per place in the text: two events can only share a site if the model saw one
 /// event twice.
-fn distinct_sites(group: Vec<RouteUse<'_>>) -> Vec<RouteUse<'_>> {
-    let mut out: Vec<RouteUse> = Vec::new();
+fn distinct_sites<'r, 'a>(group: Vec<&'r RouteUse<'a>>) -> Vec<&'r RouteUse<'a>> {
+    let mut out: Vec<&RouteUse> = Vec::new();
     for route in group {
         if !out.iter().any(|r| r.site == route.site) {
             out.push(route);

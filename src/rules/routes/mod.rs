@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::Rule;
 use crate::diagnostics::Edit;
-use crate::model::WebsocketEvent;
+use crate::model::{Service, WebsocketEvent};
 use crate::rules::edits::replace_scalar;
 use crate::rules::Context;
 use crate::span::TextRange;
@@ -60,9 +60,13 @@ impl RouteUse<'_> {
 }
 
 /// Every websocket event whose route key is known and not blank (blank and missing routes are
-/// the shape rules' business), in the framework's processing order.
-pub(crate) fn routes<'a>(ctx: &'a Context) -> Vec<RouteUse<'a>> {
-    let service = ctx.service;
+/// the shape rules' business), in the framework's processing order. Computed once per analysis.
+pub(crate) fn routes<'c, 'a>(ctx: &'c Context<'a>) -> &'c [RouteUse<'a>] {
+    ctx.shared.routes.get_or_init(|| collect_routes(ctx))
+}
+
+fn collect_routes<'a>(ctx: &Context<'a>) -> Vec<RouteUse<'a>> {
+    let service: &'a Service = ctx.service;
     let mut out = Vec::new();
     for event in &service.events {
         let Some(route) = &event.route else {

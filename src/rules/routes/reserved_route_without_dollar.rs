@@ -71,7 +71,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // Where some route is unknown, it may be the `$connect` that makes `connect` deliberate.
     let unknown = has_unknown_route(ctx);
     let mut seen = HashSet::new();
-    for route in &all {
+    for route in all {
         let key = route.key.as_str();
         let Some(reserved) = RESERVED
             .iter()

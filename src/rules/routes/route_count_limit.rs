@@ -88,7 +88,7 @@ declare_rule! {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut distinct: HashSet<&str> = HashSet::new();
     let all = routes(ctx);
-    for route in &all {
+    for route in all {
         if !distinct.insert(route.key.as_str()) || distinct.len() <= MAX_ROUTES {
             continue;
         }

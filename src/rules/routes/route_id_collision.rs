@@ -55,7 +55,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for group in group_by(routes(ctx), |r| normalized_route(&r.key)) {
+    for group in group_by(routes(ctx).iter(), |r| normalized_route(&r.key)) {
         let Some(last) = group.last() else {
             continue;
         };

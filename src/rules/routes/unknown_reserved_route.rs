@@ -75,7 +75,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     let all = routes(ctx);
     let mut seen = HashSet::new();
-    for route in &all {
+    for route in all {
         let key = route.key.as_str();
         if !key.starts_with('$') || RESERVED.contains(&key) {
             continue;

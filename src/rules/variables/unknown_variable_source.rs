@@ -197,7 +197,7 @@ impl<'a> Known<'a> {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let found = variables::scan(ctx.yaml);
+    let found = ctx.variable_values();
     if found.is_empty() {
         return;
     }

@@ -62,7 +62,7 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
-    for value in variables::scan(yaml) {
+    for value in ctx.variable_values() {
         if value.parsed.error.is_some() {
             continue;
         }

@@ -56,7 +56,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for value in variables::scan(ctx.yaml) {
+    for value in ctx.variable_values() {
         let Some(error) = &value.parsed.error else {
             continue;
         };
