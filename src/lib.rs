@@ -117,7 +117,7 @@ fn run(
         .any(|e| e.kind == YamlErrorKind::Syntax);
     // The main text, then each included file after a newline: one offset space for the service.
     let mut combined = text.to_string();
-    let outcome = resolve::resolve(&mut yaml, &mut combined, path, files);
+    let mut outcome = resolve::resolve(&mut yaml, &mut combined, path, files);
     let service = Service::lower(&yaml);
     let ctx = rules::Context::new(
         &combined,
@@ -125,7 +125,8 @@ fn run(
         &service,
         format,
         &settings.variable_sources,
-    );
+    )
+    .with_variable_values(std::mem::take(&mut outcome.variables));
     let mut diagnostics = Vec::new();
     let mut emit = |rule: &'static rules::Rule, check: &dyn Fn(&mut Vec<Diagnostic>)| {
         let Some(severity) = settings.level(rule) else {

@@ -73,6 +73,9 @@ pub struct Outcome {
     pub missing: Vec<MissingInclude>,
     /// Values that resolved (the corpus statistics).
     pub resolved_values: usize,
+    /// Every value holding a variable, as `variables::scan` finds them in the resolved arena
+    /// (the resolver scans anyway; the rules reuse its scan).
+    pub variables: Vec<variables::ValueVariables>,
 }
 
 #[derive(Clone, Copy)]
@@ -139,11 +142,14 @@ pub fn resolve(
     let mut seen: HashSet<NodeId> = HashSet::new();
     let mut done: HashSet<NodeId> = HashSet::new();
     let mut scanned_documents = 0;
+    let mut scanned_nodes = 0;
     for _ in 0..=MAX_DEPTH * 2 {
         let mut progress = false;
         if scanned_documents < resolver.documents.len() {
             scanned_documents = resolver.documents.len();
-            for value in variables::scan(resolver.yaml) {
+            let found = variables::scan_from(resolver.yaml, scanned_nodes);
+            scanned_nodes = resolver.yaml.len();
+            for value in found {
                 if seen.insert(value.node) {
                     pending.push((value.node, value.parsed));
                 }
@@ -163,7 +169,15 @@ pub fn resolve(
         }
     }
     let missing = resolver.missing_includes(&pending);
+    // Resolving adds nodes (resolved strings) after the last scan.
+    let mut variables: Vec<variables::ValueVariables> = pending
+        .into_iter()
+        .map(|(node, parsed)| variables::ValueVariables { node, parsed })
+        .chain(variables::scan_from(resolver.yaml, scanned_nodes))
+        .collect();
+    variables.sort_by_key(|v| v.node);
     Outcome {
+        variables,
         resolved_values: done.len(),
         documents: std::mem::take(&mut resolver.documents),
         resolutions: std::mem::take(&mut resolver.resolutions),
@@ -527,5 +541,42 @@ impl Resolver<'_> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::MemoryFiles;
+
+    /// The rules take the resolver's scan instead of scanning again: it must be the scan of
+    /// the arena as resolving left it (included files and resolved strings too).
+    #[test]
+    fn outcome_variables_equal_a_fresh_scan_of_the_resolved_tree() {
+        let text = "service: s\n\
+                    custom:\n  a: ${self:custom.b}-x\n  b: ${file(inc.yml):name}\n  \
+                    c: ${self:custom.a}\n  bad: x${self:custom.a\n\
+                    provider:\n  stage: ${opt:stage, 'dev'}\n\
+                    resources: ${file(functions.yml)}\n";
+        let files = MemoryFiles::new()
+            .with(
+                "svc/inc.yml",
+                "name: ${self:custom.c}z\nother: ${sls:stage}\n",
+            )
+            .with(
+                "svc/functions.yml",
+                "f:\n  handler: h.${self:provider.stage}\n",
+            );
+        let mut yaml = Yaml::parse(text);
+        let mut combined = text.to_string();
+        let outcome = resolve(&mut yaml, &mut combined, "svc/serverless.yml", Some(&files));
+        let paths: Vec<&str> = outcome.documents.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths.len(), 3, "both included files load: {paths:?}");
+        let fresh = variables::scan(&yaml);
+        let nodes = |values: &[variables::ValueVariables]| {
+            values.iter().map(|v| v.node).collect::<Vec<_>>()
+        };
+        assert_eq!(nodes(&outcome.variables), nodes(&fresh));
+        assert!(fresh.len() >= 7, "{}", fresh.len());
     }
 }

@@ -150,6 +150,16 @@ pub(crate) struct Shared<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// Hands the rules a variable scan made already (by the resolver).
+    pub(crate) fn with_variable_values(
+        self,
+        values: Vec<crate::variables::ValueVariables>,
+    ) -> Context<'a> {
+        // A fresh context's cell is empty, so this cannot fail.
+        let _ = self.shared.variables.set(values);
+        self
+    }
+
     /// Every string value holding a variable (`crate::variables::scan`), scanned once.
     pub(crate) fn variable_values(&self) -> &[crate::variables::ValueVariables] {
         self.shared
