@@ -852,6 +852,59 @@ async fn completion_offers_routes_keys_values_and_authorizers() {
 }
 
 #[tokio::test]
+async fn completion_of_a_large_service_is_capped_and_marked_incomplete() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let mut text = String::from("service: big\nprovider:\n  name: aws\nfunctions:\n");
+    for i in 0..450 {
+        text.push_str(&format!(
+            "  f{i}:\n    handler: h.f{i}\n    events:\n      - websocket: route{i}\n"
+        ));
+    }
+    text.push_str(
+        "  last:\n    handler: h.last\n    events:\n      - websocket:\n          route: rte4\n",
+    );
+    client.open(&uri, &text).await;
+
+    // Nothing typed: the first 200 of 450 routes, and the editor is told to ask again.
+    let reply = complete(&mut client, &uri, &text, "          route: ").await;
+    assert_eq!(reply["isIncomplete"], true, "{reply}");
+    let got = labels(&reply);
+    assert_eq!(got.len(), 200);
+    // `rte4` typed: only routes with those letters in order (route4, route40..., route104...).
+    let reply = complete(&mut client, &uri, &text, "          route: rte4").await;
+    let got = labels(&reply);
+    assert!(got.contains(&"route4".to_string()), "{got:?}");
+    assert!(got.contains(&"route449".to_string()), "{got:?}");
+    assert!(!got.contains(&"route5".to_string()), "{got:?}");
+    assert!(
+        got.iter().all(|l| l.contains('4')),
+        "every label matches what is typed: {got:?}"
+    );
+    assert!(got.len() < 200, "{}", got.len());
+    // The authorizer names (451 functions) are capped the same way.
+    let with_authorizer = text.replace(
+        "          route: rte4\n",
+        "          route: $connect\n          authorizer: f44\n",
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": with_authorizer}]}),
+        )
+        .await;
+    client.diagnostics(&uri, Some(2)).await;
+    let reply = complete(&mut client, &uri, &with_authorizer, "authorizer: f44").await;
+    let got = labels(&reply);
+    assert!(
+        got.contains(&"f44".to_string()) && got.contains(&"f144".to_string()),
+        "{got:?}"
+    );
+    assert!(got.iter().all(|l| l.contains('4')), "{got:?}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
 async fn completion_works_in_a_broken_document() {
     let mut client = TestClient::default().await;
     let uri = uri("serverless.yml");

@@ -16,13 +16,53 @@ use super::query::{self, Slot};
 
 const BUILT_IN_ROUTES: [&str; 3] = ["$connect", "$disconnect", "$default"];
 
+/// At most this many items go back; past it the list is marked incomplete, so the editor asks
+/// again as more is typed (rust-analyzer's `completion.limit`). A 200,000-line service has
+/// 16,000 routes and functions: sending them all on every keystroke costs 150 ms.
+const MAX_ITEMS: usize = 200;
+
 pub fn completion(
     text: &str,
     converter: &Converter,
     model: Option<&Snapshot>,
     offset: usize,
-) -> Vec<lsp::CompletionItem> {
+) -> lsp::CompletionResponse {
     let cursor = query::cursor(text, offset);
+    let mut filtered = false;
+    let (items, typed) = items(text, &cursor, converter, model, &mut filtered);
+    if !filtered && items.len() <= MAX_ITEMS {
+        return lsp::CompletionResponse::Array(items);
+    }
+    let typed = typed.to_lowercase();
+    let items = items
+        .into_iter()
+        .filter(|item| {
+            let label = item.filter_text.as_deref().unwrap_or(&item.label);
+            is_subsequence(&typed, &label.to_lowercase())
+        })
+        .take(MAX_ITEMS)
+        .collect();
+    lsp::CompletionResponse::List(lsp::CompletionList {
+        is_incomplete: true,
+        items,
+    })
+}
+
+/// True when the characters of `typed` appear in `label` in order (how editors filter).
+fn is_subsequence(typed: &str, label: &str) -> bool {
+    let mut rest = label.chars();
+    typed.chars().all(|c| rest.any(|l| l == c))
+}
+
+/// Every item for the cursor, and the text typed so far that they complete.
+fn items<'c>(
+    text: &str,
+    cursor: &'c query::Cursor,
+    converter: &Converter,
+    model: Option<&Snapshot>,
+    filtered: &mut bool,
+) -> (Vec<lsp::CompletionItem>, &'c str) {
+    let cursor_typed = cursor.prefix.as_str();
     let range = converter.range(cursor.replace);
     let path = docs::normalize(&cursor.path);
     let mut items = Vec::new();
@@ -43,31 +83,39 @@ pub fn completion(
             })),
             ..Default::default()
         };
-    if let Some(items) = inside_value(&cursor, &path, converter, model) {
-        return items;
+    if let Some((items, typed)) = inside_value(cursor, &path, converter, model) {
+        return (items, typed);
     }
     match &cursor.slot {
         Slot::Value { key } => {
             let mut full = path.clone();
             full.push(key);
-            values(&full, text, model, &mut |label, detail, kind| {
-                items.push(value_item(label, detail, kind))
-            });
+            values(
+                &full,
+                text,
+                model,
+                (cursor_typed, &mut *filtered),
+                &mut |label, detail, kind| items.push(value_item(label, detail, kind)),
+            );
         }
         Slot::Key => {
             // A list item of a list-valued key (identitySource).
             if let Some((_, parent)) = path.split_last().filter(|(last, _)| **last == "-") {
                 if docs::key(parent).is_some_and(|d| d.kind == Kind::List) {
-                    values(parent, text, model, &mut |label, detail, kind| {
-                        items.push(value_item(label, detail, kind))
-                    });
-                    return items;
+                    values(
+                        parent,
+                        text,
+                        model,
+                        (cursor_typed, &mut *filtered),
+                        &mut |label, detail, kind| items.push(value_item(label, detail, kind)),
+                    );
+                    return (items, cursor_typed);
                 }
             }
             if matches!(path.as_slice(), ["functions", _, "events", "-"]) {
-                items.push(event_snippet(converter, &cursor, range, false));
+                items.push(event_snippet(converter, cursor, range, false));
             } else if matches!(path.as_slice(), ["functions", _, "events"]) {
-                items.push(event_snippet(converter, &cursor, range, true));
+                items.push(event_snippet(converter, cursor, range, true));
             }
             for doc in docs::children(&path) {
                 let name = docs::name(doc);
@@ -92,7 +140,7 @@ pub fn completion(
             }
         }
     }
-    items
+    (items, cursor_typed)
 }
 
 /// Variable sources the framework knows (v3 and v4), offered after `${`.
@@ -138,13 +186,14 @@ const CONTEXT_VARIABLES: [&str; 20] = [
 ];
 
 /// Completion inside a value's text: variable sources after `${`, paths after `${self:`, and
-/// `$context.` variables in an access log format. `None` when none of these applies.
-fn inside_value(
-    cursor: &query::Cursor,
+/// `$context.` variables in an access log format. `None` when none of these applies; with the
+/// items, the part of the prefix they complete.
+fn inside_value<'c>(
+    cursor: &'c query::Cursor,
     path: &[&str],
     converter: &Converter,
     model: Option<&Snapshot>,
-) -> Option<Vec<lsp::CompletionItem>> {
+) -> Option<(Vec<lsp::CompletionItem>, &'c str)> {
     let prefix = cursor.prefix.as_str();
     let start = cursor.replace.start;
     let item = |label: &str, detail: Option<&str>, from: usize, kind| lsp::CompletionItem {
@@ -178,16 +227,17 @@ fn inside_value(
             let root = yaml.root()?;
             let keys: Vec<&str> = parents.split('.').filter(|k| !k.is_empty()).collect();
             let mapping = yaml.path(root, &keys)?;
-            return Some(
+            return Some((
                 yaml.entries(mapping)
                     .iter()
                     .filter_map(|e| yaml.str(e.key))
                     .map(|k| item(k, None, from, lsp::CompletionItemKind::FIELD))
                     .collect(),
-            );
+                prefix.get(from..).unwrap_or(""),
+            ));
         }
         if !inner.contains([':', '(']) {
-            return Some(
+            return Some((
                 VARIABLE_SOURCES
                     .iter()
                     .map(|(source, detail)| {
@@ -199,29 +249,52 @@ fn inside_value(
                         )
                     })
                     .collect(),
-            );
+                inner,
+            ));
         }
-        return Some(Vec::new());
+        return Some((Vec::new(), ""));
     }
     let is_format = matches!(cursor.slot, Slot::Value { ref key } if key == "format")
         && path == ["provider", "logs", "websocket"];
     if is_format {
         let from = prefix.rfind('$').unwrap_or(prefix.len());
-        return Some(
+        return Some((
             CONTEXT_VARIABLES
                 .iter()
                 .map(|v| item(v, None, from, lsp::CompletionItemKind::VARIABLE))
                 .collect(),
-        );
+            &prefix[from..],
+        ));
     }
     None
 }
 
-/// The values offered for the key at `path`.
+/// `labels` (`count` of them) as they are when they fit in a reply; otherwise only those
+/// matching `typed`, at most as many as fit, with `filtered` set (the reply is then marked
+/// incomplete), and no items made for the thousands that would be dropped anyway.
+fn within_limit<'l>(
+    labels: impl Iterator<Item = &'l str>,
+    count: usize,
+    (typed, filtered): (&str, &mut bool),
+) -> Vec<&'l str> {
+    if count <= MAX_ITEMS {
+        return labels.collect();
+    }
+    *filtered = true;
+    let typed = typed.to_lowercase();
+    labels
+        .filter(|label| is_subsequence(&typed, &label.to_lowercase()))
+        .take(MAX_ITEMS)
+        .collect()
+}
+
+/// The values offered for the key at `path` (`typed`: what is typed of the value so far;
+/// `filtered` is set when a long list was cut down to what matches it).
 fn values(
     path: &[&str],
     text: &str,
     model: Option<&Snapshot>,
+    (typed, filtered): (&str, &mut bool),
     push: &mut dyn FnMut(&str, Option<&str>, lsp::CompletionItemKind),
 ) {
     let doc = docs::key(path);
@@ -240,9 +313,10 @@ fn values(
         }
     }
     if is_route {
-        for route in custom_routes(text, model) {
+        let routes = custom_routes(text, model);
+        for route in within_limit(routes.iter().copied(), routes.len(), (typed, filtered)) {
             push(
-                &route,
+                route,
                 Some("a route used in this service"),
                 lsp::CompletionItemKind::VALUE,
             );
@@ -250,9 +324,11 @@ fn values(
     }
     if is_authorizer_name(path) {
         if let Some(snapshot) = model {
-            for function in &snapshot.analysis.service.functions {
+            let functions = &snapshot.analysis.service.functions;
+            let names = functions.iter().map(|f| f.name.as_str());
+            for name in within_limit(names, functions.len(), (typed, &mut *filtered)) {
                 push(
-                    &function.name,
+                    name,
                     Some("a function of this service"),
                     lsp::CompletionItemKind::FUNCTION,
                 );
@@ -262,7 +338,7 @@ fn values(
 }
 
 /// Custom routes already used: from the model, and from the text (which may be newer).
-fn custom_routes(text: &str, model: Option<&Snapshot>) -> BTreeSet<String> {
+fn custom_routes<'a>(text: &'a str, model: Option<&'a Snapshot>) -> BTreeSet<&'a str> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
@@ -270,16 +346,22 @@ fn custom_routes(text: &str, model: Option<&Snapshot>) -> BTreeSet<String> {
         )
         .expect("static regex")
     });
-    let mut routes: BTreeSet<String> = re
-        .captures_iter(text)
-        .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
-        .collect();
+    let mut routes = BTreeSet::new();
+    // The model is of this very text unless the text does not parse (then it is the last
+    // version that did, and the text may name routes it does not know).
+    let model_is_current = model.is_some_and(|m| std::ptr::eq(m.text.as_str(), text));
+    if !model_is_current {
+        routes.extend(
+            re.captures_iter(text)
+                .filter_map(|c| c.get(1).map(|m| m.as_str())),
+        );
+    }
     if let Some(snapshot) = model {
         for (_, route) in snapshot.analysis.service.known_routes() {
-            routes.insert(route.key.clone());
+            routes.insert(route.key.as_str());
         }
     }
-    routes.retain(|r| !BUILT_IN_ROUTES.contains(&r.as_str()) && !r.starts_with('$'));
+    routes.retain(|r| !BUILT_IN_ROUTES.contains(r) && !r.starts_with('$'));
     routes
 }
 

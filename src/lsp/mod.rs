@@ -674,9 +674,12 @@ impl LanguageServer for Backend {
             let converter =
                 convert::Converter::new(&snapshot.text, &snapshot.analysis.line_index, encoding);
             let offset = converter.offset(position);
-            let items =
-                completion::completion(&snapshot.text, &converter, model.as_deref(), offset);
-            Ok(Some(lsp::CompletionResponse::Array(items)))
+            Ok(Some(completion::completion(
+                &snapshot.text,
+                &converter,
+                model.as_deref(),
+                offset,
+            )))
         })
         .await
     }

@@ -123,6 +123,13 @@ fn parents(text: &str, line_start: usize, mut limit: usize, dash: bool) -> Vec<S
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
+        // Elements start at the indentation or right of it: a line indented past the limit
+        // holds no parent, and one at the limit only a key under a dash. Most lines above a
+        // cursor deep in `functions:` are such lines; skip them without taking them apart.
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if indent > limit || (indent == limit && !last_was_dash) {
+            continue;
+        }
         let (elements, _) = elements(line);
         for (col, element) in elements.into_iter().rev() {
             let is_parent = col < limit
