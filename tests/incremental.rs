@@ -116,6 +116,11 @@ fn check_sequence(
     let mut yaml = Yaml::parse(&text);
     let mut last_valid = (text.clone(), yaml.clone());
     for step in 0..edits {
+        // Every other edit starts from the tree an analysis leaves (variables resolved,
+        // included values appended), as the language server's do.
+        if step % 2 == 1 {
+            yaml = ws_lint::analyze_parsed(&text, "serverless.yml", &settings, yaml).yaml;
+        }
         let (range, inserted) = random_edit(&mut rng, &text);
         let mut new_text = String::with_capacity(text.len() + inserted.len());
         new_text.push_str(&text[..range.start]);

@@ -2,7 +2,6 @@
 //! for a whole websocket event. The cursor's context comes from the lines of the current text
 //! (works while it is broken); names come from the newest analysis that parsed.
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -338,7 +337,7 @@ fn values(
 }
 
 /// Custom routes already used: from the model, and from the text (which may be newer).
-fn custom_routes<'a>(text: &'a str, model: Option<&'a Snapshot>) -> BTreeSet<&'a str> {
+fn custom_routes<'a>(text: &'a str, model: Option<&'a Snapshot>) -> Vec<&'a str> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
@@ -346,7 +345,7 @@ fn custom_routes<'a>(text: &'a str, model: Option<&'a Snapshot>) -> BTreeSet<&'a
         )
         .expect("static regex")
     });
-    let mut routes = BTreeSet::new();
+    let mut routes = Vec::new();
     // The model is of this very text unless the text does not parse (then it is the last
     // version that did, and the text may name routes it does not know).
     let model_is_current = model.is_some_and(|m| std::ptr::eq(m.text.as_str(), text));
@@ -357,11 +356,13 @@ fn custom_routes<'a>(text: &'a str, model: Option<&'a Snapshot>) -> BTreeSet<&'a
         );
     }
     if let Some(snapshot) = model {
-        for (_, route) in snapshot.analysis.service.known_routes() {
-            routes.insert(route.key.as_str());
-        }
+        let service = &snapshot.analysis.service;
+        routes.extend(service.known_routes().map(|(_, route)| route.key.as_str()));
     }
     routes.retain(|r| !BUILT_IN_ROUTES.contains(r) && !r.starts_with('$'));
+    // Sorted and distinct; a sort of borrowed names is cheaper than a set of 16,000 inserts.
+    routes.sort_unstable();
+    routes.dedup();
     routes
 }
 

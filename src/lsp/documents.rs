@@ -59,12 +59,17 @@ struct PendingEdit {
 /// More edits than this between two analyses: parse the final text once instead.
 const MAX_PENDING_EDITS: usize = 32;
 
-/// The parser's own tree of a text (never one that analysis has substituted into), kept so the
-/// next version can be re-parsed incrementally.
+/// Where the next version's tree comes from.
 #[derive(Debug)]
-struct Parsed {
-    text: String,
-    yaml: Yaml,
+enum Base {
+    /// Nowhere: parse the text from scratch.
+    None,
+    /// The text the pending edits start from is being analysed; its analysis becomes the base.
+    Awaiting,
+    /// The analysis of the text the pending edits start from. Its tree begins with the parser's
+    /// tree of that text (resolution only appends), which re-parsing starts from: no copy of a
+    /// tree or text is kept beside the snapshot.
+    Ready(Arc<Snapshot>),
 }
 
 #[derive(Debug)]
@@ -79,8 +84,8 @@ pub struct Document {
     pub current: Option<Arc<Snapshot>>,
     /// The newest analysis of a version that parsed.
     pub last_good: Option<Arc<Snapshot>>,
-    /// The tree of an earlier text and the edits made since (`None`: parse from scratch).
-    parsed: Option<Parsed>,
+    /// The tree of an earlier text, and the edits made since.
+    base: Base,
     pending: Vec<PendingEdit>,
 }
 
@@ -93,7 +98,7 @@ impl Document {
             on_disk,
             current: None,
             last_good: None,
-            parsed: None,
+            base: Base::None,
             pending: Vec::new(),
         }
     }
@@ -112,7 +117,7 @@ impl Document {
             Some(range) => {
                 let start = char_index(&self.rope, range.start, encoding);
                 let end = char_index(&self.rope, range.end, encoding).max(start);
-                if self.parsed.is_some() {
+                if !matches!(self.base, Base::None) {
                     if self.pending.len() >= MAX_PENDING_EDITS {
                         self.forget_tree();
                     } else {
@@ -130,50 +135,34 @@ impl Document {
     }
 
     fn forget_tree(&mut self) {
-        self.parsed = None;
+        self.base = Base::None;
         self.pending.clear();
     }
 
-    /// The current text and its parser tree: the kept tree re-parsed incrementally for each
-    /// edit since, or a full parse. The tree is kept for the next call; the caller gets a copy
-    /// (analysis substitutes variables into its tree).
+    /// Takes `snapshot` as the base of the edits made since its text was handed out by
+    /// [`Document::tree`].
+    pub fn adopt(&mut self, snapshot: &Arc<Snapshot>) {
+        if matches!(self.base, Base::Awaiting) {
+            self.base = Base::Ready(snapshot.clone());
+        }
+    }
+
+    /// The current text and its parser tree: the base analysis's tree re-parsed incrementally
+    /// for each edit since, or a full parse. The analysis of what this returns must be handed
+    /// to [`Document::adopt`] to serve as the next base.
     pub fn tree(&mut self) -> (String, Yaml) {
-        let (text, yaml) = match self.parsed.take() {
-            None => {
-                let text = self.text();
-                let yaml = Yaml::parse(&text);
-                (text, yaml)
-            }
-            Some(Parsed {
-                text: mut old,
-                mut yaml,
-            }) => {
-                // Once one edit needs a full parse, the rest only update the text.
-                let mut full = false;
-                for edit in self.pending.drain(..) {
-                    let mut new = String::with_capacity(old.len() + edit.text.len());
-                    new.push_str(&old[..edit.start]);
-                    new.push_str(&edit.text);
-                    new.push_str(&old[edit.end..]);
-                    if !full {
-                        let range = TextRange::new(edit.start, edit.end);
-                        let (next, how) = yaml.reparse(&old, &new, range, edit.text.len());
-                        yaml = next;
-                        full = how == Reparse::Full;
-                    }
-                    old = new;
-                }
-                if full {
-                    yaml = Yaml::parse(&old);
-                }
-                debug_assert_eq!(old, self.text());
-                (old, yaml)
-            }
+        let base = std::mem::replace(&mut self.base, Base::Awaiting);
+        let pending = std::mem::take(&mut self.pending);
+        let replayed = match &base {
+            Base::Ready(snapshot) => replay(&snapshot.text, &snapshot.analysis.yaml, &pending),
+            Base::None | Base::Awaiting => None,
         };
-        self.parsed = Some(Parsed {
-            text: text.clone(),
-            yaml: yaml.clone(),
+        let (text, yaml) = replayed.unwrap_or_else(|| {
+            let text = self.text();
+            let yaml = Yaml::parse(&text);
+            (text, yaml)
         });
+        debug_assert_eq!(text, self.text());
         (text, yaml)
     }
 
@@ -183,6 +172,30 @@ impl Document {
             .clone()
             .filter(|s| s.version == self.version && s.generation == generation)
     }
+}
+
+/// `text` (whose tree `yaml` begins with the parser's tree of it) after `edits`, and its tree,
+/// re-parsed block by block. `None` when there is no edit, or when one needs a full parse
+/// before the last (then one full parse of the final text is cheaper).
+fn replay(text: &str, yaml: &Yaml, edits: &[PendingEdit]) -> Option<(String, Yaml)> {
+    let mut current: Option<(String, Yaml)> = None;
+    for (index, edit) in edits.iter().enumerate() {
+        let (old_text, old_yaml) = match &current {
+            Some((text, yaml)) => (text.as_str(), yaml),
+            None => (text, yaml),
+        };
+        let mut new_text = String::with_capacity(old_text.len() + edit.text.len());
+        new_text.push_str(old_text.get(..edit.start)?);
+        new_text.push_str(&edit.text);
+        new_text.push_str(old_text.get(edit.end..)?);
+        let range = TextRange::new(edit.start, edit.end);
+        let (new_yaml, how) = old_yaml.reparse(old_text, &new_text, range, edit.text.len());
+        if how == Reparse::Full && index + 1 < edits.len() {
+            return None;
+        }
+        current = Some((new_text, new_yaml));
+    }
+    current
 }
 
 /// The char index of an LSP position. Lines past the end clamp to the end of the text, columns

@@ -253,6 +253,7 @@ impl Backend {
         });
         let mut documents = lock(&self.state.documents);
         if let Some(doc) = documents.get_mut(uri) {
+            doc.adopt(&snapshot);
             if doc.version == version {
                 doc.current = Some(snapshot.clone());
                 if snapshot.parsed() {

@@ -119,13 +119,18 @@ fn parents(text: &str, line_start: usize, mut limit: usize, dash: bool) -> Vec<S
         if limit == 0 && !last_was_dash {
             break;
         }
+        // Elements start at the indentation or right of it: a line indented past the limit
+        // holds no parent, and one at the limit only a key under a dash. Most lines above a
+        // cursor deep in `functions:` are such lines: a look at their first bytes skips them.
+        let needed = limit + usize::from(last_was_dash);
+        if line.len() >= needed && line.as_bytes()[..needed].iter().all(|&b| b == b' ') {
+            continue;
+        }
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        // Elements start at the indentation or right of it: a line indented past the limit
-        // holds no parent, and one at the limit only a key under a dash. Most lines above a
-        // cursor deep in `functions:` are such lines; skip them without taking them apart.
+        // The same test for indentation with tabs.
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         if indent > limit || (indent == limit && !last_was_dash) {
             continue;

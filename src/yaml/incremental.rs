@@ -52,11 +52,11 @@ impl Yaml {
         edit: TextRange,
         inserted_len: usize,
     ) -> Option<Yaml> {
-        // Only a tree straight from the parser: no errors, no anchors, and no variable
-        // substitutions made by resolution.
-        if !self.errors.is_empty()
+        // Only from the parser's tree without errors or anchors: a resolved tree qualifies, as
+        // its first `parser_nodes` nodes are that tree (what resolution added is left behind).
+        if !self.parser_clean
             || self.uses_anchors
-            || !self.substitutes.is_empty()
+            || self.parser_nodes == 0
             || edit.end > old_text.len()
             || old_text.starts_with('\u{feff}')
             || new_text.len() + edit.len() != old_text.len() + inserted_len
@@ -265,7 +265,7 @@ impl Yaml {
                 parent: node.parent.map(map_piece),
             });
         }
-        for node in &self.nodes[end..] {
+        for node in self.nodes.get(end..self.parser_nodes)? {
             nodes.push(Node {
                 kind: remap_kind(&node.kind, &map_old),
                 range: TextRange::new(shift(node.range.start, delta), shift(node.range.end, delta)),
@@ -280,12 +280,18 @@ impl Yaml {
                 value: map_piece(new_entry.value),
             };
         }
+        // A parsed root has no parent (resolution gives parents only to included roots).
+        if let Some(root) = self.root.and_then(|r| nodes.get_mut(r)) {
+            root.parent = None;
+        }
         let mut yaml = Yaml {
+            parser_nodes: nodes.len(),
             nodes,
             root: self.root,
             errors: Vec::new(),
             uses_anchors: false,
             substitutes: Vec::new(),
+            parser_clean: true,
         };
         // A new key may now repeat a sibling's: leave duplicate reporting to a full parse.
         let new_key = yaml.str(map_piece(new_entry.key))?.to_string();

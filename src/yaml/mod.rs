@@ -112,6 +112,12 @@ pub struct Yaml {
     /// Values that stand for another node: a `${self:...}` or `${file(...)}` value resolved to
     /// what it names (see `crate::resolve`). Empty for a document that was only parsed.
     substitutes: Vec<Option<NodeId>>,
+    /// How many nodes the parser made. Resolution only appends (included files, resolved
+    /// strings) and records substitutes beside the nodes, so the first `parser_nodes` nodes
+    /// stay the parser's tree of the text, which an incremental re-parse can start from.
+    parser_nodes: usize,
+    /// The parser reported nothing, and no other reader's verdict replaced its own.
+    parser_clean: bool,
 }
 
 impl Yaml {
@@ -122,6 +128,7 @@ impl Yaml {
     /// Replaces the syntax errors with another reader's verdict on the same text (JSON for
     /// `serverless.json`); duplicate-key errors stay.
     pub fn replace_syntax_errors(&mut self, error: Option<YamlError>) {
+        self.parser_clean = false;
         self.errors.retain(|e| e.kind != YamlErrorKind::Syntax);
         self.errors.extend(error);
     }
@@ -536,6 +543,8 @@ impl<'t> Builder<'t> {
             }
             self.finish_container(frame.node, end);
         }
+        self.yaml.parser_nodes = self.yaml.nodes.len();
+        self.yaml.parser_clean = self.yaml.errors.is_empty();
         self.yaml
     }
 
