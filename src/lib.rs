@@ -24,6 +24,7 @@ use config::Settings;
 use diagnostics::Diagnostic;
 use files::FileSource;
 use model::{FileFormat, Service};
+use rayon::prelude::*;
 use span::{LineIndex, TextRange};
 use yaml::{Yaml, YamlError, YamlErrorKind};
 
@@ -127,44 +128,60 @@ fn run(
         &settings.variable_sources,
     )
     .with_variable_values(std::mem::take(&mut outcome.variables));
-    let mut diagnostics = Vec::new();
-    let mut emit = |rule: &'static rules::Rule, check: &dyn Fn(&mut Vec<Diagnostic>)| {
-        let Some(severity) = settings.level(rule) else {
-            return;
-        };
+    // The severity a rule's findings get, or `None` when it does not run.
+    let severity_of = |rule: &'static rules::Rule| {
+        let severity = settings.level(rule)?;
         // While the file does not parse, only the document rules speak: everything else would
         // be guessing from a partial tree.
         if !parsed && !rule.code.starts_with("WS00") {
-            return;
+            return None;
         }
-        let start = diagnostics.len();
-        check(&mut diagnostics);
+        Some(severity)
+    };
+    let mut diagnostics = Vec::new();
+    let mut add = |rule: &'static rules::Rule, severity, mut found: Vec<Diagnostic>| {
         // A rule may raise single findings above its default (WS205: `$LATEST` is an error);
         // a severity the user configured applies to all of them.
         let configured =
             settings.levels.contains_key(rule.code) || Some(severity) != rule.default_severity;
-        for diagnostic in &mut diagnostics[start..] {
-            if configured {
+        if configured {
+            for diagnostic in &mut found {
                 diagnostic.severity = severity;
             }
         }
+        diagnostics.append(&mut found);
     };
-    for rule in rules::all() {
-        if let Some(check) = rule.check {
-            emit(rule, &|out| check(&ctx, out));
-        }
+    // Once the facts they share are known the rules are independent: they run on every core,
+    // and their findings are gathered in catalog order.
+    ctx.prepare_shared();
+    let found: Vec<_> = rules::all()
+        .par_iter()
+        .filter_map(|&rule| {
+            let check = rule.check?;
+            let severity = severity_of(rule)?;
+            let mut out = Vec::new();
+            check(&ctx, &mut out);
+            Some((rule, severity, out))
+        })
+        .collect();
+    for (rule, severity, out) in found {
+        add(rule, severity, out);
     }
     if let Some(files) = files {
         let dir = std::path::Path::new(path)
             .parent()
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
-        emit(&rules::INCLUDE_NOT_FOUND, &|out| {
-            rules::include_not_found(&outcome.missing, out)
-        });
-        emit(&rules::HANDLER_FILE_MISSING, &|out| {
-            rules::handler_file_missing(&ctx, files, &dir, out)
-        });
+        if let Some(severity) = severity_of(&rules::INCLUDE_NOT_FOUND) {
+            let mut out = Vec::new();
+            rules::include_not_found(&outcome.missing, &mut out);
+            add(&rules::INCLUDE_NOT_FOUND, severity, out);
+        }
+        if let Some(severity) = severity_of(&rules::HANDLER_FILE_MISSING) {
+            let mut out = Vec::new();
+            rules::handler_file_missing(&ctx, files, &dir, &mut out);
+            add(&rules::HANDLER_FILE_MISSING, severity, out);
+        }
     }
     point_at_definitions(&yaml, &combined, &outcome.resolutions, &mut diagnostics);
     let mut per_document = route(&outcome.documents, diagnostics);

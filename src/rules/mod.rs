@@ -144,9 +144,9 @@ impl<'a> Context<'a> {
 /// three variable rules would otherwise walk a 200,000-line file fourteen times).
 #[derive(Default)]
 pub(crate) struct Shared<'a> {
-    pub(crate) routes: std::cell::OnceCell<Vec<routes::RouteUse<'a>>>,
-    pub(crate) shape: std::cell::OnceCell<Vec<Diagnostic>>,
-    variables: std::cell::OnceCell<Vec<crate::variables::ValueVariables>>,
+    pub(crate) routes: std::sync::OnceLock<Vec<routes::RouteUse<'a>>>,
+    pub(crate) shape: std::sync::OnceLock<Vec<Diagnostic>>,
+    variables: std::sync::OnceLock<Vec<crate::variables::ValueVariables>>,
 }
 
 impl<'a> Context<'a> {
@@ -158,6 +158,18 @@ impl<'a> Context<'a> {
         // A fresh context's cell is empty, so this cannot fail.
         let _ = self.shared.variables.set(values);
         self
+    }
+
+    /// Computes the shared facts, side by side: rules running in parallel then find them
+    /// ready instead of waiting for the one that got there first.
+    pub(crate) fn prepare_shared(&self) {
+        rayon::join(
+            || document::shape::prepare(self),
+            || {
+                routes::routes(self);
+                self.variable_values();
+            },
+        );
     }
 
     /// Every string value holding a variable (`crate::variables::scan`), scanned once.

@@ -300,6 +300,11 @@ pub(crate) fn findings(ctx: &Context, rule: &Rule) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Runs the walk now (see `Context::prepare_shared`).
+pub(crate) fn prepare(ctx: &Context) {
+    ctx.shared.shape.get_or_init(|| walk(ctx));
+}
+
 /// Every shape finding, sorted and deduplicated.
 fn walk(ctx: &Context) -> Vec<Diagnostic> {
     // On a file that does not parse the tree is partial: say nothing rather than guess.
