@@ -457,9 +457,14 @@ struct Frame {
     node: NodeId,
     /// For mappings: a key waiting for its value.
     pending_key: Option<NodeId>,
-    /// For mappings: where each key was first seen, to report duplicates.
-    keys: HashMap<String, TextRange>,
+    /// For mappings past `KEY_INDEX_FROM` entries: where each key was first seen, to report
+    /// duplicates. Smaller mappings (nearly all) are searched in place, which spares a copy of
+    /// every key.
+    keys: Option<HashMap<String, TextRange>>,
 }
+
+/// From this many entries on, a mapping's keys are looked up in a hash map.
+const KEY_INDEX_FROM: usize = 16;
 
 struct Builder<'t> {
     text: &'t str,
@@ -651,7 +656,7 @@ impl<'t> Builder<'t> {
                 self.stack.push(Frame {
                     node: id,
                     pending_key: None,
-                    keys: HashMap::new(),
+                    keys: None,
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -807,29 +812,61 @@ impl<'t> Builder<'t> {
     }
 
     fn check_duplicate(&mut self, key: NodeId) {
-        let node = &self.yaml.nodes[key];
-        let NodeKind::Scalar(scalar) = &node.kind else {
+        let nodes = &self.yaml.nodes;
+        let Some(text) = plain_key_text(&nodes[key]) else {
             return;
         };
-        // The merge key may repeat; js-yaml merges each one.
-        if scalar.value == "<<" && scalar.style == ScalarStyle::Plain {
-            return;
-        }
-        let text = scalar.value.clone();
-        let range = node.range;
+        let range = nodes[key].range;
         let Some(frame) = self.stack.last_mut() else {
             return;
         };
-        if let Some(first) = frame.keys.get(&text) {
+        let NodeKind::Mapping { entries, .. } = &nodes[frame.node].kind else {
+            return;
+        };
+        if frame.keys.is_none() && entries.len() >= KEY_INDEX_FROM {
+            let mut keys = HashMap::new();
+            for entry in entries {
+                if let Some(earlier) = plain_key_text(&nodes[entry.key]) {
+                    keys.entry(earlier.to_string())
+                        .or_insert(nodes[entry.key].range);
+                }
+            }
+            frame.keys = Some(keys);
+        }
+        let first = match &mut frame.keys {
+            Some(keys) => match keys.get(text) {
+                Some(first) => Some(*first),
+                None => {
+                    keys.insert(text.to_string(), range);
+                    None
+                }
+            },
+            None => entries
+                .iter()
+                .find(|e| plain_key_text(&nodes[e.key]) == Some(text))
+                .map(|e| nodes[e.key].range),
+        };
+        if let Some(first) = first {
+            let message = format!("duplicate key `{text}`");
             self.yaml.errors.push(YamlError {
-                kind: YamlErrorKind::DuplicateKey { first: *first },
-                message: format!("duplicate key `{text}`"),
+                kind: YamlErrorKind::DuplicateKey { first },
+                message,
                 range,
             });
-        } else {
-            frame.keys.insert(text, range);
         }
     }
+}
+
+/// A mapping key's text, for duplicate detection: `None` for keys that are not scalars and for
+/// the merge key, which may repeat (js-yaml merges each one).
+fn plain_key_text(node: &Node) -> Option<&str> {
+    let NodeKind::Scalar(scalar) = &node.kind else {
+        return None;
+    };
+    if scalar.value == "<<" && scalar.style == ScalarStyle::Plain {
+        return None;
+    }
+    Some(&scalar.value)
 }
 
 /// saphyr says "while parsing a block mapping, did not find expected key": libyaml's words, well

@@ -35,6 +35,30 @@ fn reports_duplicate_keys_with_the_first_one() {
 }
 
 #[test]
+fn reports_duplicate_keys_in_large_mappings_too() {
+    // Past 16 entries keys are looked up in a map: the same findings, first occurrence first.
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!("k{i}: {i}\n"));
+    }
+    text.push_str("<<: {x: 1}\n<<: {y: 2}\n'<<': a\nk3: again\n'<<': b\nk30: again\n");
+    let yaml = Yaml::parse(&text);
+    let found: Vec<(&str, usize)> = yaml
+        .errors()
+        .iter()
+        .map(|e| match e.kind {
+            YamlErrorKind::DuplicateKey { first } => (&text[e.range.as_range()], first.start),
+            _ => panic!("{e:?}"),
+        })
+        .collect();
+    let k3 = text.find("k3:").unwrap();
+    let k30 = text.find("k30:").unwrap();
+    let quoted = text.find("'<<': a").unwrap();
+    // Plain `<<` may repeat; a quoted one is an ordinary key.
+    assert_eq!(found, [("k3", k3), ("'<<'", quoted), ("k30", k30)]);
+}
+
+#[test]
 fn aliases_and_merge_keys_are_followed_by_reference() {
     let text = "base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\nalias: *b\n";
     let yaml = Yaml::parse(text);
