@@ -122,7 +122,13 @@ pub struct Yaml {
 
 impl Yaml {
     pub fn parse(text: &str) -> Yaml {
-        Builder::new(text).run()
+        Builder::new(text).run(true)
+    }
+
+    /// [`Yaml::parse`] on this thread alone, whatever the size (to test the pipelined path).
+    #[cfg(test)]
+    pub(crate) fn parse_on_one_thread(text: &str) -> Yaml {
+        Builder::new(text).run(false)
     }
 
     /// Replaces the syntax errors with another reader's verdict on the same text (JSON for
@@ -466,6 +472,15 @@ struct Frame {
 /// From this many entries on, a mapping's keys are looked up in a hash map.
 const KEY_INDEX_FROM: usize = 16;
 
+/// What saphyr's parser yields: an event and its span, or the error that ends the stream.
+type ParseItem<'t> = Result<(Event<'t>, saphyr_parser::Span), saphyr_parser::ScanError>;
+
+/// From this size on, a text is scanned on a second thread while the tree is built. Below it a
+/// thread's start and the hand-overs cost more than they save.
+const PIPELINE_FROM: usize = 256 * 1024;
+/// Events handed over at a time.
+const BATCH: usize = 4096;
+
 struct Builder<'t> {
     text: &'t str,
     offsets: CharOffsets<'t>,
@@ -496,7 +511,8 @@ impl<'t> Builder<'t> {
         TextRange::new(start, end)
     }
 
-    fn run(mut self) -> Yaml {
+    /// `pipeline`: a large text may be scanned on a second thread.
+    fn run(mut self, pipeline: bool) -> Yaml {
         let text = self.text;
         if let Some((at, ch)) = first_non_printable(text) {
             // js-yaml refuses these before it parses anything; say so in its words.
@@ -509,23 +525,10 @@ impl<'t> Builder<'t> {
                 range: syntax_error_range(text, at),
             });
         }
-        let mut parser = Parser::new_from_str(text);
-        while let Some(event) = parser.next_event() {
-            match event {
-                Ok((event, span)) => {
-                    let range = self.range(&span);
-                    if !self.on_event(event, range) {
-                        break;
-                    }
-                }
-                Err(error) => {
-                    let at = self.offsets.byte(error.marker().index());
-                    let message = syntax_message(error.info());
-                    self.yaml.errors.push(YamlError {
-                        kind: YamlErrorKind::Syntax,
-                        message,
-                        range: syntax_error_range(text, at),
-                    });
+        if !pipeline || text.len() < PIPELINE_FROM || !self.run_pipelined() {
+            let mut parser = Parser::new_from_str(text);
+            while let Some(item) = parser.next_event() {
+                if !self.consume(item) {
                     break;
                 }
             }
@@ -551,6 +554,67 @@ impl<'t> Builder<'t> {
         self.yaml.parser_nodes = self.yaml.nodes.len();
         self.yaml.parser_clean = self.yaml.errors.is_empty();
         self.yaml
+    }
+
+    /// Builds the tree while a second thread scans and parses (saphyr's part is about two
+    /// thirds of the work). False when no thread could be started; nothing was read then.
+    fn run_pipelined(&mut self) -> bool {
+        let text = self.text;
+        std::thread::scope(|scope| {
+            let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<ParseItem<'t>>>(4);
+            let producer = std::thread::Builder::new().spawn_scoped(scope, move || {
+                let mut parser = Parser::new_from_str(text);
+                let mut batch = Vec::with_capacity(BATCH);
+                while let Some(mut item) = parser.next_event() {
+                    let failed = item.is_err();
+                    // Trim here what the builder would copy: the scanner's buffers are
+                    // allocated and freed on this thread, not handed across.
+                    if let Ok((Event::Scalar(std::borrow::Cow::Owned(owned), ..), _)) = &mut item {
+                        *owned = String::from(owned.as_str());
+                    }
+                    batch.push(item);
+                    if batch.len() == BATCH || failed {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        // The builder stopped reading: so does the parser.
+                        if sender.send(full).is_err() || failed {
+                            return;
+                        }
+                    }
+                }
+                let _ = sender.send(batch);
+            });
+            if producer.is_err() {
+                return false;
+            }
+            'batches: for batch in batches {
+                for item in batch {
+                    if !self.consume(item) {
+                        break 'batches;
+                    }
+                }
+            }
+            true
+        })
+    }
+
+    /// Takes one of the parser's events or its error. Returns false to stop reading.
+    fn consume(&mut self, item: ParseItem<'t>) -> bool {
+        match item {
+            Ok((event, span)) => {
+                let range = self.range(&span);
+                self.on_event(event, range)
+            }
+            Err(error) => {
+                let at = self.offsets.byte(error.marker().index());
+                let message = syntax_message(error.info());
+                self.yaml.errors.push(YamlError {
+                    kind: YamlErrorKind::Syntax,
+                    message,
+                    range: syntax_error_range(self.text, at),
+                });
+                false
+            }
+        }
     }
 
     /// Returns false to stop reading.
@@ -600,7 +664,12 @@ impl<'t> Builder<'t> {
                         // A copy of exactly its length: saphyr hands over its scanner's buffer,
                         // whose capacity averaged 137 bytes for 20-byte values (36 MB of a
                         // 200,000-line file's 5 MB).
-                        value: String::from(&*value),
+                        value: match value {
+                            std::borrow::Cow::Owned(owned) if owned.capacity() == owned.len() => {
+                                owned
+                            }
+                            value => String::from(&*value),
+                        },
                         style,
                     }),
                     range,

@@ -173,3 +173,37 @@ fn merge_bombs_stay_linear() {
     assert!(yaml.get(top, "k").is_some());
     assert_eq!(yaml.entries(top).len(), 1);
 }
+
+#[test]
+fn a_large_text_parses_the_same_on_two_threads_as_on_one() {
+    let service = crate::synthetic::service(40_000);
+    assert!(
+        service.len() > 2 * super::PIPELINE_FROM,
+        "{}",
+        service.len()
+    );
+    let middle = service.len() / 2;
+    let at = middle + service[middle..].find("\n  action").unwrap() + 1;
+    let mut cases = vec![service.clone()];
+    // Errors early, in the middle (so the parser thread stops mid-batch) and at the end.
+    for (offset, inserted) in [
+        (24, "x: \"open\n"),
+        (at, "\tbad: [\n"),
+        (service.len(), "x: {"),
+    ] {
+        let mut text = service.clone();
+        text.insert_str(offset, inserted);
+        cases.push(text);
+    }
+    // Duplicate keys are found by the builder, past the first batch.
+    cases.push(service.replacen("  action900:", "  action899:", 1));
+    for text in &cases {
+        let two = Yaml::parse(text);
+        let one = Yaml::parse_on_one_thread(text);
+        assert!(two == one, "{:?} / {:?}", two.errors(), one.errors());
+    }
+    assert!(Yaml::parse(&cases[0]).errors().is_empty());
+    for (i, text) in cases.iter().enumerate().skip(1) {
+        assert!(!Yaml::parse(text).errors().is_empty(), "case {i}");
+    }
+}
