@@ -20,6 +20,8 @@ pub use parser::{
     parse, Arg, ArgValue, ErrorCode, Literal, Parsed, Segment, Source, SyntaxError, Variable, V4,
 };
 
+use std::collections::HashMap;
+
 use crate::span::TextRange;
 use crate::yaml::{NodeId, NodeKind, ScalarStyle, ScalarValue, Yaml};
 
@@ -40,7 +42,8 @@ pub fn has_variable(text: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct ValueVariables {
     pub node: NodeId,
-    pub parsed: Parsed,
+    /// Shared by the values with the same text (a service repeats `${self:custom.table}`).
+    pub parsed: std::sync::Arc<Parsed>,
 }
 
 /// Every string value (not key) of the document that holds a variable or a syntax error, in
@@ -64,6 +67,8 @@ pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
         }
     }
     let mut out = Vec::new();
+    // Values repeat: each distinct text is parsed once.
+    let mut parses: HashMap<&str, std::sync::Arc<Parsed>> = HashMap::new();
     for (id, node) in yaml.nodes().skip(first) {
         let NodeKind::Scalar(scalar) = &node.kind else {
             continue;
@@ -71,9 +76,14 @@ pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
         if is_key[id - first] || !has_variable_start(&scalar.value) {
             continue;
         }
-        let parsed = parse(&scalar.value);
+        let parsed = parses
+            .entry(scalar.value.as_str())
+            .or_insert_with(|| std::sync::Arc::new(parse(&scalar.value)));
         if parsed.has_variables() || parsed.error.is_some() {
-            out.push(ValueVariables { node: id, parsed });
+            out.push(ValueVariables {
+                node: id,
+                parsed: parsed.clone(),
+            });
         }
     }
     out
