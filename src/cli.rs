@@ -367,7 +367,16 @@ fn check(args: CheckArgs) -> i32 {
                     &settings,
                     &crate::files::DiskFiles,
                 );
-                (service.main.diagnostics, service.included)
+                let crate::Analysis {
+                    yaml,
+                    service: model,
+                    line_index,
+                    diagnostics,
+                } = service.main;
+                // Only the diagnostics are reported: the tree and model are freed off the
+                // critical path (10 ms for a 200,000-line service; the process may exit first).
+                drop_in_background((yaml, model, line_index));
+                (diagnostics, service.included)
             }
         };
         if current != original {
@@ -846,6 +855,26 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
+}
+
+/// Drops `value` on a thread of its own (started once), or here if none can be started.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    use std::sync::mpsc::{channel, Sender};
+    use std::sync::OnceLock;
+    type Garbage = Box<dyn Send>;
+    static DROPPER: OnceLock<Option<Mutex<Sender<Garbage>>>> = OnceLock::new();
+    let dropper = DROPPER.get_or_init(|| {
+        let (sender, garbage) = channel::<Garbage>();
+        std::thread::Builder::new()
+            .name("ws-lint-drop".into())
+            .spawn(move || garbage.into_iter().for_each(drop))
+            .ok()
+            .map(|_| Mutex::new(sender))
+    });
+    if let Some(sender) = dropper {
+        // A failed send hands the value back, and it is dropped here.
+        let _ = lock(sender).send(Box::new(value));
+    }
 }
 
 #[cfg(test)]
