@@ -109,7 +109,7 @@ fn check_sequence(
     mut text: String,
     edits: usize,
     seed: u64,
-    stats: &mut (usize, usize),
+    stats: &mut (usize, usize, usize),
 ) {
     let settings = Settings::default();
     let mut rng = Rng(seed);
@@ -120,6 +120,13 @@ fn check_sequence(
         // included values appended), as the language server's do.
         if step % 2 == 1 {
             yaml = ws_lint::analyze_parsed(&text, "serverless.yml", &settings, yaml).yaml;
+            if let Some(tree) = yaml.parser_tree() {
+                assert!(
+                    tree == Yaml::parse(&text),
+                    "{name}: step {step}: parser_tree"
+                );
+                stats.2 += 1;
+            }
         }
         let (range, inserted) = random_edit(&mut rng, &text);
         let mut new_text = String::with_capacity(text.len() + inserted.len());
@@ -168,13 +175,14 @@ fn random_edits_over_the_corpus_match_a_fresh_parse() {
     let dir = std::env::var_os("WS_LINT_CORPUS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| repo_root().join("../shared/corpus/real"));
-    let mut stats = (0, 0);
+    let mut stats = (0, 0, 0);
     for (i, path) in files_in(&dir, &["yml", "yaml"]).iter().enumerate() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         check_sequence(&name, read(path), 40, 0x5EED_0000 + i as u64, &mut stats);
     }
-    let (incremental, full) = stats;
-    eprintln!("corpus: {incremental} incremental, {full} full re-parses");
+    let (incremental, full, copied) = stats;
+    eprintln!("corpus: {incremental} incremental, {full} full re-parses, {copied} trees copied");
+    assert!(copied >= 1_000, "parser_tree is exercised: {copied}");
     assert!(incremental + full >= 5_000);
     // Not vacuous: a good share of edits must take the incremental path.
     assert!(incremental * 4 >= incremental + full, "{stats:?}");
@@ -182,7 +190,7 @@ fn random_edits_over_the_corpus_match_a_fresh_parse() {
 
 #[test]
 fn random_edits_over_a_synthetic_service_match_a_fresh_parse() {
-    let mut stats = (0, 0);
+    let mut stats = (0, 0, 0);
     for seed in 0..4 {
         check_sequence(
             "synthetic",
@@ -192,8 +200,8 @@ fn random_edits_over_a_synthetic_service_match_a_fresh_parse() {
             &mut stats,
         );
     }
-    let (incremental, full) = stats;
-    eprintln!("synthetic: {incremental} incremental, {full} full re-parses");
+    let (incremental, full, copied) = stats;
+    eprintln!("synthetic: {incremental} incremental, {full} full re-parses, {copied} trees copied");
     // Not vacuous: random edits break the file often (quotes, brackets, tabs), but a good
     // share must still take the incremental path.
     assert!(incremental * 5 >= incremental + full, "{stats:?}");

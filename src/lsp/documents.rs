@@ -175,9 +175,14 @@ impl Document {
 }
 
 /// `text` (whose tree `yaml` begins with the parser's tree of it) after `edits`, and its tree,
-/// re-parsed block by block. `None` when there is no edit, or when one needs a full parse
-/// before the last (then one full parse of the final text is cheaper).
+/// re-parsed block by block. `None` when the parser's tree cannot be had without parsing, or
+/// when an edit needs a full parse before the last (then one full parse of the final text is
+/// cheaper).
 fn replay(text: &str, yaml: &Yaml, edits: &[PendingEdit]) -> Option<(String, Yaml)> {
+    // The same text analysed again (settings or an included file changed): a copy of the tree.
+    if edits.is_empty() {
+        return Some((text.to_string(), yaml.parser_tree()?));
+    }
     let mut current: Option<(String, Yaml)> = None;
     for (index, edit) in edits.iter().enumerate() {
         let (old_text, old_yaml) = match &current {

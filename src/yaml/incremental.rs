@@ -45,6 +45,29 @@ impl Yaml {
         }
     }
 
+    /// The parser's own tree of this tree's text: what resolution appended left behind.
+    /// `None` when that cannot be told apart (the parser reported errors, or another reader's
+    /// verdict replaced its own); equal to `Yaml::parse` of the text otherwise.
+    pub fn parser_tree(&self) -> Option<Yaml> {
+        if !self.parser_clean || self.parser_nodes == 0 {
+            return None;
+        }
+        let mut nodes = self.nodes.get(..self.parser_nodes)?.to_vec();
+        // A parsed root has no parent (resolution gives parents only to included roots).
+        if let Some(root) = self.root.and_then(|r| nodes.get_mut(r)) {
+            root.parent = None;
+        }
+        Some(Yaml {
+            nodes,
+            root: self.root,
+            errors: Vec::new(),
+            uses_anchors: self.uses_anchors,
+            substitutes: Vec::new(),
+            parser_nodes: self.parser_nodes,
+            parser_clean: true,
+        })
+    }
+
     fn try_incremental(
         &self,
         old_text: &str,
