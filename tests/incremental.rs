@@ -133,7 +133,14 @@ fn check_sequence(
         new_text.push_str(&text[..range.start]);
         new_text.push_str(&inserted);
         new_text.push_str(&text[range.end..]);
-        let (incremental, how) = yaml.reparse(&text, &new_text, range, inserted.len());
+        // A third of the edits take the tree apart (as the language server does when it owns
+        // the previous tree), the others copy it.
+        let (incremental, how) = if step % 3 == 2 {
+            yaml.clone()
+                .reparse_owned(&text, &new_text, range, inserted.len())
+        } else {
+            yaml.reparse(&text, &new_text, range, inserted.len())
+        };
         let fresh = Yaml::parse(&new_text);
         match how {
             Reparse::Incremental => stats.0 += 1,
@@ -217,4 +224,24 @@ fn an_edit_inside_one_function_reparses_only_that_function() {
     let (incremental, how) = yaml.reparse(&text, &new_text, TextRange::empty(at), 4);
     assert_eq!(how, Reparse::Incremental);
     assert!(incremental == Yaml::parse(&new_text));
+    // Taken apart instead of copied: the same tree, whether the block keeps its number of nodes
+    // (ids stay) or gains some (every later id moves), and from an analysed tree too.
+    let line = text.find("    timeout: 10\n").unwrap();
+    for (at, inserted) in [(at, "lib/"), (line, "    memorySize: 512\n")] {
+        let mut new_text = text.clone();
+        new_text.insert_str(at, inserted);
+        let analysed = ws_lint::analyze_parsed(
+            &text,
+            "serverless.yml",
+            &Settings::default(),
+            Yaml::parse(&text),
+        )
+        .yaml;
+        for old in [Yaml::parse(&text), analysed] {
+            let range = TextRange::empty(at);
+            let (owned, how) = old.reparse_owned(&text, &new_text, range, inserted.len());
+            assert_eq!(how, Reparse::Incremental, "{inserted:?}");
+            assert!(owned == Yaml::parse(&new_text), "{inserted:?}");
+        }
+    }
 }

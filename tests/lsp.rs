@@ -929,6 +929,78 @@ async fn completion_works_in_a_broken_document() {
     client.shutdown().await;
 }
 
+/// Sends one ranged edit: `inserted` at the end of the first `marker` in `text`.
+async fn type_after(
+    client: &mut TestClient,
+    uri: &str,
+    text: &mut String,
+    marker: &str,
+    inserted: &str,
+    version: i64,
+) {
+    let at = text.find(marker).unwrap() + marker.len();
+    let position = position_after(text, marker);
+    text.insert_str(at, inserted);
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": position, "end": position}, "text": inserted}]}),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn typing_keeps_the_last_analysis_that_parsed_for_completion() {
+    // One keystroke at a time, each re-parsed incrementally from the analysis before it (the
+    // server takes that tree apart), then one that breaks the file.
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let mut text = RICH.to_string();
+    client.open(&uri, &text).await;
+    type_after(
+        &mut client,
+        &uri,
+        &mut text,
+        "handler: handler.mess",
+        "x",
+        2,
+    )
+    .await;
+    assert_eq!(
+        essentials(&client.diagnostics(&uri, Some(2)).await),
+        cli_diagnostics("serverless.yml", &text, ColumnEncoding::Utf16)
+    );
+    type_after(
+        &mut client,
+        &uri,
+        &mut text,
+        "route: joinRoom",
+        "s\n          authorizer: ",
+        3,
+    )
+    .await;
+    assert_eq!(
+        essentials(&client.diagnostics(&uri, Some(3)).await),
+        cli_diagnostics("serverless.yml", &text, ColumnEncoding::Utf16)
+    );
+    type_after(&mut client, &uri, &mut text, "handler: ", "\"", 4).await;
+    let diagnostics = client.diagnostics(&uri, Some(4)).await;
+    assert_eq!(diagnostics[0]["code"], "WS001");
+    assert_eq!(client.text(&uri).await, text);
+    // Function names from the last analysis that parsed (version 3).
+    let got = labels(
+        &complete(
+            &mut client,
+            &uri,
+            &text,
+            "joinRooms\n          authorizer: ",
+        )
+        .await,
+    );
+    assert_eq!(got, ["auth", "connect", "message"]);
+    client.shutdown().await;
+}
+
 fn at(text: &str, marker: &str) -> Value {
     position_after(text, marker)
 }

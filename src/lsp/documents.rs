@@ -153,8 +153,21 @@ impl Document {
     pub fn tree(&mut self) -> (String, Yaml) {
         let base = std::mem::replace(&mut self.base, Base::Awaiting);
         let pending = std::mem::take(&mut self.pending);
-        let replayed = match &base {
-            Base::Ready(snapshot) => replay(&snapshot.text, &snapshot.analysis.yaml, &pending),
+        let replayed = match base {
+            Base::Ready(snapshot) => match self.own(snapshot, &pending) {
+                Ok(Owned {
+                    old_text,
+                    old_yaml,
+                    new_text,
+                    range,
+                    inserted_len,
+                }) => {
+                    let (yaml, _) =
+                        old_yaml.reparse_owned(&old_text, &new_text, range, inserted_len);
+                    Some((new_text, yaml))
+                }
+                Err(snapshot) => replay(&snapshot.text, &snapshot.analysis.yaml, &pending),
+            },
             Base::None | Base::Awaiting => None,
         };
         let (text, yaml) = replayed.unwrap_or_else(|| {
@@ -166,11 +179,72 @@ impl Document {
         (text, yaml)
     }
 
+    /// The base's text and tree to take apart for the one pending edit, when nothing else holds
+    /// the base and the edit is re-parsed incrementally (so the new version parses, and the
+    /// base is not needed as the last analysis that parsed). Otherwise the base, shared.
+    fn own(
+        &mut self,
+        base: Arc<Snapshot>,
+        pending: &[PendingEdit],
+    ) -> Result<Owned, Arc<Snapshot>> {
+        let [edit] = pending else {
+            return Err(base);
+        };
+        let is_base = |s: &Option<Arc<Snapshot>>| s.as_ref().is_some_and(|s| Arc::ptr_eq(s, &base));
+        if !base.included.is_empty() || !is_base(&self.current) || !is_base(&self.last_good) {
+            return Err(base);
+        }
+        let (new_text, range) = edit.apply(&base.text);
+        let yaml = &base.analysis.yaml;
+        if !yaml.reparses_incrementally(&base.text, &new_text, range, edit.text.len()) {
+            return Err(base);
+        }
+        let (current, last_good) = (self.current.take(), self.last_good.take());
+        drop((current, last_good));
+        match Arc::try_unwrap(base) {
+            Ok(snapshot) => Ok(Owned {
+                old_text: snapshot.text,
+                old_yaml: snapshot.analysis.yaml,
+                new_text,
+                range,
+                inserted_len: edit.text.len(),
+            }),
+            // A request still holds it: keep it as it was.
+            Err(shared) => {
+                self.current = Some(shared.clone());
+                self.last_good = Some(shared.clone());
+                Err(shared)
+            }
+        }
+    }
+
     /// The stored analysis when it is of the current version and settings.
     pub fn fresh(&self, generation: u64) -> Option<Arc<Snapshot>> {
         self.current
             .clone()
             .filter(|s| s.version == self.version && s.generation == generation)
+    }
+}
+
+/// A base taken apart for one edit: its text and tree, and the edit made.
+struct Owned {
+    old_text: String,
+    old_yaml: Yaml,
+    new_text: String,
+    range: TextRange,
+    inserted_len: usize,
+}
+
+impl PendingEdit {
+    /// `text` with this edit made, and the range it replaced.
+    fn apply(&self, text: &str) -> (String, TextRange) {
+        let start = crate::span::floor_char_boundary(text, self.start.min(text.len()));
+        let end = crate::span::floor_char_boundary(text, self.end.clamp(start, text.len()));
+        let mut new_text = String::with_capacity(text.len() + self.text.len());
+        new_text.push_str(&text[..start]);
+        new_text.push_str(&self.text);
+        new_text.push_str(&text[end..]);
+        (new_text, TextRange::new(start, end))
     }
 }
 
@@ -189,11 +263,7 @@ fn replay(text: &str, yaml: &Yaml, edits: &[PendingEdit]) -> Option<(String, Yam
             Some((text, yaml)) => (text.as_str(), yaml),
             None => (text, yaml),
         };
-        let mut new_text = String::with_capacity(old_text.len() + edit.text.len());
-        new_text.push_str(old_text.get(..edit.start)?);
-        new_text.push_str(&edit.text);
-        new_text.push_str(old_text.get(edit.end..)?);
-        let range = TextRange::new(edit.start, edit.end);
+        let (new_text, range) = edit.apply(old_text);
         let (new_yaml, how) = old_yaml.reparse(old_text, &new_text, range, edit.text.len());
         if how == Reparse::Full && index + 1 < edits.len() {
             return None;
