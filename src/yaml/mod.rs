@@ -27,6 +27,8 @@ pub use scalar::{resolve_plain, ScalarValue};
 pub const MAX_DEPTH: usize = 255;
 /// How many aliases or merge keys may be followed in one lookup before we call it a cycle.
 const MAX_ALIAS_HOPS: usize = 64;
+/// In `Yaml::substitutes`: the node stands for itself.
+const NO_SUBSTITUTE: u32 = u32::MAX;
 
 pub type NodeId = usize;
 
@@ -81,7 +83,7 @@ pub struct Node {
     /// The node's text, tag and anchor included.
     pub range: TextRange,
     /// `!Ref`, `!GetAtt`, `!!str`... as written (handle and suffix).
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
     pub parent: Option<NodeId>,
 }
 
@@ -111,7 +113,9 @@ pub struct Yaml {
     errors: Vec<YamlError>,
     /// Values that stand for another node: a `${self:...}` or `${file(...)}` value resolved to
     /// what it names (see `crate::resolve`). Empty for a document that was only parsed.
-    substitutes: Vec<Option<NodeId>>,
+    /// `NO_SUBSTITUTE` where a node stands for itself (4 bytes a node: this table is as long as
+    /// the arena once anything resolves).
+    substitutes: Vec<u32>,
     /// How many nodes the parser made. Resolution only appends (included files, resolved
     /// strings) and records substitutes beside the nodes, so the first `parser_nodes` nodes
     /// stay the parser's tree of the text, which an incremental re-parse can start from.
@@ -172,8 +176,8 @@ impl Yaml {
     pub fn resolve(&self, id: NodeId) -> NodeId {
         let mut current = id;
         for _ in 0..MAX_ALIAS_HOPS {
-            if let Some(Some(target)) = self.substitutes.get(current) {
-                current = *target;
+            if let Some(target) = self.substitute_of(current) {
+                current = target;
                 continue;
             }
             match self.nodes[current].kind {
@@ -193,15 +197,27 @@ impl Yaml {
         if node >= self.nodes.len() || target >= self.nodes.len() {
             return;
         }
-        if self.substitutes.len() < self.nodes.len() {
-            self.substitutes.resize(self.nodes.len(), None);
+        // Arenas past four billion nodes are beyond any text this reads; such a value simply
+        // stays unresolved.
+        let Ok(target) = u32::try_from(target) else {
+            return;
+        };
+        if target == NO_SUBSTITUTE {
+            return;
         }
-        self.substitutes[node] = Some(target);
+        if self.substitutes.len() < self.nodes.len() {
+            self.substitutes.resize(self.nodes.len(), NO_SUBSTITUTE);
+        }
+        self.substitutes[node] = target;
     }
 
     /// What a resolved variable value stands for.
     pub fn substitute_of(&self, node: NodeId) -> Option<NodeId> {
-        self.substitutes.get(node).copied().flatten()
+        self.substitutes
+            .get(node)
+            .copied()
+            .filter(|&t| t != NO_SUBSTITUTE)
+            .map(|t| t as NodeId)
     }
 
     /// Adds a string scalar that no text holds (a resolved value), with the range of the value
@@ -657,7 +673,7 @@ impl<'t> Builder<'t> {
                     }
                     ScalarStyle::Plain => range,
                 };
-                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix).into_boxed_str());
                 let parent = self.stack.last().map(|f| f.node);
                 let id = self.push_node(
                     NodeKind::Scalar(Scalar {
@@ -717,7 +733,7 @@ impl<'t> Builder<'t> {
                         flow,
                     }
                 };
-                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix).into_boxed_str());
                 let parent = self.stack.last().map(|f| f.node);
                 let id = self.push_node(kind, range, tag, parent);
                 self.register_anchor(anchor, id);
@@ -806,7 +822,7 @@ impl<'t> Builder<'t> {
         &mut self,
         kind: NodeKind,
         range: TextRange,
-        tag: Option<String>,
+        tag: Option<Box<str>>,
         parent: Option<NodeId>,
     ) -> NodeId {
         self.yaml.nodes.push(Node {
