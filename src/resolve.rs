@@ -92,7 +92,9 @@ enum Target {
 
 struct Resolver<'a> {
     yaml: &'a mut Yaml,
-    text: &'a mut String,
+    /// The main file's text, and the included texts after it (see [`resolve`]).
+    main: &'a str,
+    appended: &'a mut String,
     files: Option<(&'a dyn FileSource, PathBuf)>,
     documents: Vec<Document>,
     loads: HashMap<PathBuf, Load>,
@@ -106,10 +108,12 @@ struct Resolver<'a> {
 }
 
 /// Resolves what can be resolved in `yaml` (parsed from `text`, the main file at `path`),
-/// loading included files through `files` when given. `text` grows by the included texts.
+/// loading included files through `files` when given. Each included text is added to
+/// `appended` after a `\n`: `text` followed by `appended` is the service's one offset space.
 pub fn resolve(
     yaml: &mut Yaml,
-    text: &mut String,
+    text: &str,
+    appended: &mut String,
     path: &str,
     files: Option<&dyn FileSource>,
 ) -> Outcome {
@@ -128,7 +132,8 @@ pub fn resolve(
     let stage = stage_of(yaml);
     let mut resolver = Resolver {
         yaml,
-        text,
+        main: text,
+        appended,
         files: files.map(|f| (f, dir)),
         documents: vec![main],
         loads: HashMap::new(),
@@ -444,9 +449,9 @@ impl Resolver<'_> {
                     own.replace_syntax_errors(None);
                 }
                 let parses = !own.errors().iter().any(|e| e.kind == YamlErrorKind::Syntax);
-                self.text.push('\n');
-                let base = self.text.len();
-                self.text.push_str(&text);
+                self.appended.push('\n');
+                let base = self.main.len() + self.appended.len();
+                self.appended.push_str(&text);
                 let root = self.yaml.append(own.clone(), base);
                 self.documents.push(Document {
                     path: full.to_string_lossy().into_owned(),
@@ -517,6 +522,14 @@ impl Resolver<'_> {
             return Vec::new();
         };
         let mut out = Vec::new();
+        // Positions of values in included files need their texts laid out after the main one.
+        let combined;
+        let text = if self.appended.is_empty() {
+            self.main
+        } else {
+            combined = format!("{}{}", self.main, self.appended);
+            combined.as_str()
+        };
         for (node, parsed) in pending {
             for variable in parsed.variables() {
                 let Some(Source::Variable {
@@ -537,7 +550,7 @@ impl Resolver<'_> {
                 if path.is_empty() || files.exists(&normalize(&dir.join(path))) {
                     continue;
                 }
-                let range = variables::source_range(self.text, self.yaml, *node, variable.span);
+                let range = variables::source_range(text, self.yaml, *node, variable.span);
                 out.push(MissingInclude {
                     node: *node,
                     range,
@@ -616,8 +629,13 @@ mod tests {
                 "f:\n  handler: h.${self:provider.stage}\n",
             );
         let mut yaml = Yaml::parse(text);
-        let mut combined = text.to_string();
-        let outcome = resolve(&mut yaml, &mut combined, "svc/serverless.yml", Some(&files));
+        let outcome = resolve(
+            &mut yaml,
+            text,
+            &mut String::new(),
+            "svc/serverless.yml",
+            Some(&files),
+        );
         let paths: Vec<&str> = outcome.documents.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths.len(), 3, "both included files load: {paths:?}");
         let fresh = variables::scan(&yaml);
@@ -644,8 +662,7 @@ mod tests {
     fn a_value_naming_its_own_ancestor_is_not_resolved() {
         let text = "custom:\n  a:\n    b: ${self:custom.a}\n    c: ${self:custom.d}\n  d: x\n";
         let mut yaml = Yaml::parse(text);
-        let mut combined = text.to_string();
-        let outcome = resolve(&mut yaml, &mut combined, "serverless.yml", None);
+        let outcome = resolve(&mut yaml, text, &mut String::new(), "serverless.yml", None);
         let root = yaml.root().unwrap();
         let a = yaml.path(root, &["custom", "a"]).unwrap();
         let b = yaml.get_value(a, "b").unwrap();
