@@ -135,9 +135,13 @@ fn check_sequence(
         new_text.push_str(&text[range.end..]);
         // A third of the edits take the tree apart (as the language server does when it owns
         // the previous tree), the others copy it.
-        let (incremental, how) = if step % 3 == 2 {
-            yaml.clone()
-                .reparse_owned(&text, &new_text, range, inserted.len())
+        let plan = if step % 3 == 2 {
+            yaml.plan_reparse(&text, &new_text, range, inserted.len())
+        } else {
+            None
+        };
+        let (incremental, how) = if let Some(plan) = plan {
+            yaml.clone().reparse_owned(plan, &new_text)
         } else {
             yaml.reparse(&text, &new_text, range, inserted.len())
         };
@@ -239,7 +243,8 @@ fn an_edit_inside_one_function_reparses_only_that_function() {
         .yaml;
         for old in [Yaml::parse(&text), analysed] {
             let range = TextRange::empty(at);
-            let (owned, how) = old.reparse_owned(&text, &new_text, range, inserted.len());
+            let plan = old.plan_reparse(&text, &new_text, range, inserted.len());
+            let (owned, how) = old.reparse_owned(plan.expect(inserted), &new_text);
             assert_eq!(how, Reparse::Incremental, "{inserted:?}");
             assert!(owned == Yaml::parse(&new_text), "{inserted:?}");
         }

@@ -10,7 +10,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 
 use crate::span::{ColumnEncoding, LineIndex, TextRange};
-use crate::yaml::{Reparse, Yaml};
+use crate::yaml::{Reparse, ReparsePlan, Yaml};
 use crate::Analysis;
 
 /// One analysis of one version of a document.
@@ -156,14 +156,11 @@ impl Document {
         let replayed = match base {
             Base::Ready(snapshot) => match self.own(snapshot, &pending) {
                 Ok(Owned {
-                    old_text,
                     old_yaml,
+                    plan,
                     new_text,
-                    range,
-                    inserted_len,
                 }) => {
-                    let (yaml, _) =
-                        old_yaml.reparse_owned(&old_text, &new_text, range, inserted_len);
+                    let (yaml, _) = old_yaml.reparse_owned(plan, &new_text);
                     Some((new_text, yaml))
                 }
                 Err(snapshot) => replay(&snapshot.text, &snapshot.analysis.yaml, &pending),
@@ -196,18 +193,16 @@ impl Document {
         }
         let (new_text, range) = edit.apply(&base.text);
         let yaml = &base.analysis.yaml;
-        if !yaml.reparses_incrementally(&base.text, &new_text, range, edit.text.len()) {
+        let Some(plan) = yaml.plan_reparse(&base.text, &new_text, range, edit.text.len()) else {
             return Err(base);
-        }
+        };
         let (current, last_good) = (self.current.take(), self.last_good.take());
         drop((current, last_good));
         match Arc::try_unwrap(base) {
             Ok(snapshot) => Ok(Owned {
-                old_text: snapshot.text,
                 old_yaml: snapshot.analysis.yaml,
+                plan,
                 new_text,
-                range,
-                inserted_len: edit.text.len(),
             }),
             // A request still holds it: keep it as it was.
             Err(shared) => {
@@ -226,13 +221,11 @@ impl Document {
     }
 }
 
-/// A base taken apart for one edit: its text and tree, and the edit made.
+/// A base taken apart for one edit: its tree, the re-parse planned on it, and the new text.
 struct Owned {
-    old_text: String,
     old_yaml: Yaml,
+    plan: ReparsePlan,
     new_text: String,
-    range: TextRange,
-    inserted_len: usize,
 }
 
 impl PendingEdit {

@@ -48,31 +48,24 @@ impl Yaml {
         }
     }
 
-    /// True when [`Yaml::reparse`] of this edit would re-parse only one block.
-    pub fn reparses_incrementally(
+    /// The incremental re-parse [`Yaml::reparse`] would make of this edit, if it can make one:
+    /// hand it to [`Yaml::reparse_owned`].
+    pub fn plan_reparse(
         &self,
         old_text: &str,
         new_text: &str,
         old_range: TextRange,
         inserted_len: usize,
-    ) -> bool {
+    ) -> Option<ReparsePlan> {
         self.plan_incremental(old_text, new_text, old_range, inserted_len)
-            .is_some()
+            .map(ReparsePlan)
     }
 
-    /// [`Yaml::reparse`] that may take `self` apart: the nodes outside the edited block are
-    /// moved, not copied, and shifted in place (for a 200,000-line file, 5 ms instead of 25).
-    pub fn reparse_owned(
-        self,
-        old_text: &str,
-        new_text: &str,
-        old_range: TextRange,
-        inserted_len: usize,
-    ) -> (Yaml, Reparse) {
-        let grafted = self
-            .plan_incremental(old_text, new_text, old_range, inserted_len)
-            .and_then(|plan| self.graft_owned(plan));
-        match grafted {
+    /// [`Yaml::reparse`] that takes `self` apart, with a plan made on this tree: the nodes
+    /// outside the edited block are moved, not copied, and shifted in place. `new_text` is for
+    /// the full parse in the rare case the graft turns out impossible (a new duplicate key).
+    pub fn reparse_owned(self, plan: ReparsePlan, new_text: &str) -> (Yaml, Reparse) {
+        match self.graft_owned(plan.0) {
             Some(yaml) => (yaml, Reparse::Incremental),
             None => (Yaml::parse(new_text), Reparse::Full),
         }
@@ -254,11 +247,7 @@ impl Yaml {
     fn graft(&self, plan: Graft) -> Option<Yaml> {
         let ids = plan.ids()?;
         let Graft {
-            first,
-            end,
-            offset,
-            delta,
-            ..
+            first, end, delta, ..
         } = plan;
         let mut nodes: Vec<Node> = Vec::with_capacity(self.parser_nodes + ids.piece_count);
         for node in &self.nodes[..first] {
@@ -269,15 +258,7 @@ impl Yaml {
                 parent: node.parent,
             });
         }
-        for (id, node) in plan.piece.nodes.iter().enumerate().skip(1) {
-            nodes.push(Node {
-                kind: remap_kind(&node.kind, &|id| ids.piece(id)),
-                range: TextRange::new(node.range.start + offset, node.range.end + offset),
-                tag: node.tag.clone(),
-                parent: node.parent.map(|p| ids.piece(p)),
-            });
-            debug_assert_eq!(nodes.len() - 1, ids.piece(id));
-        }
+        nodes.extend(plan.piece_nodes(&ids));
         for node in self.nodes.get(end..self.parser_nodes)? {
             nodes.push(Node {
                 kind: remap_kind(&node.kind, &|id| ids.old(id)),
@@ -295,11 +276,7 @@ impl Yaml {
     fn graft_owned(self, plan: Graft) -> Option<Yaml> {
         let ids = plan.ids()?;
         let Graft {
-            first,
-            end,
-            offset,
-            delta,
-            ..
+            first, end, delta, ..
         } = plan;
         let root = self.root;
         let mut nodes = self.nodes;
@@ -322,18 +299,7 @@ impl Yaml {
             node.range =
                 TextRange::new(shift(node.range.start, delta), shift(node.range.end, delta));
         }
-        let piece: Vec<Node> = plan
-            .piece
-            .nodes
-            .iter()
-            .skip(1)
-            .map(|node| Node {
-                kind: remap_kind(&node.kind, &|id| ids.piece(id)),
-                range: TextRange::new(node.range.start + offset, node.range.end + offset),
-                tag: node.tag.clone(),
-                parent: node.parent.map(|p| ids.piece(p)),
-            })
-            .collect();
+        let piece: Vec<Node> = plan.piece_nodes(&ids).collect();
         nodes.splice(first..end, piece);
         finish_graft(nodes, root, &plan, &ids)
     }
@@ -362,7 +328,21 @@ struct IdMap {
     delta: isize,
 }
 
+/// A planned incremental re-parse (see [`Yaml::plan_reparse`]).
+pub struct ReparsePlan(Graft);
+
 impl Graft {
+    /// The piece's nodes but its root, renumbered into the tree and moved to the block's place
+    /// (ids `first..first + piece_count`, in order).
+    fn piece_nodes<'p>(&'p self, ids: &'p IdMap) -> impl Iterator<Item = Node> + 'p {
+        self.piece.nodes.iter().skip(1).map(move |node| Node {
+            kind: remap_kind(&node.kind, &|id| ids.piece(id)),
+            range: TextRange::new(node.range.start + self.offset, node.range.end + self.offset),
+            tag: node.tag.clone(),
+            parent: node.parent.map(|p| ids.piece(p)),
+        })
+    }
+
     fn ids(&self) -> Option<IdMap> {
         // The piece's nodes minus its root mapping (node 0), which stands for `parent`.
         if self.piece.root? != 0 {

@@ -11,7 +11,7 @@
 
 mod char_offsets;
 mod incremental;
-pub use incremental::Reparse;
+pub use incremental::{Reparse, ReparsePlan};
 mod scalar;
 
 use std::collections::{HashMap, HashSet};
