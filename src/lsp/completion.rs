@@ -35,10 +35,7 @@ pub fn completion(
     let typed = typed.to_lowercase();
     let items = items
         .into_iter()
-        .filter(|item| {
-            let label = item.filter_text.as_deref().unwrap_or(&item.label);
-            is_subsequence(&typed, &label.to_lowercase())
-        })
+        .filter(|item| matches_typed(&typed, item.filter_text.as_deref().unwrap_or(&item.label)))
         .take(MAX_ITEMS)
         .collect();
     lsp::CompletionResponse::List(lsp::CompletionList {
@@ -47,9 +44,10 @@ pub fn completion(
     })
 }
 
-/// True when the characters of `typed` appear in `label` in order (how editors filter).
-fn is_subsequence(typed: &str, label: &str) -> bool {
-    let mut rest = label.chars();
+/// True when the characters of `typed` (lowercase) appear in `label` in order, ignoring case
+/// (how editors filter).
+fn matches_typed(typed: &str, label: &str) -> bool {
+    let mut rest = label.chars().flat_map(char::to_lowercase);
     typed.chars().all(|c| rest.any(|l| l == c))
 }
 
@@ -282,7 +280,7 @@ fn within_limit<'l>(
     *filtered = true;
     let typed = typed.to_lowercase();
     labels
-        .filter(|label| is_subsequence(&typed, &label.to_lowercase()))
+        .filter(|label| matches_typed(&typed, label))
         .take(MAX_ITEMS)
         .collect()
 }
