@@ -117,13 +117,10 @@ fn run(
         .iter()
         .any(|e| e.kind == YamlErrorKind::Syntax);
     // The main text, then each included file after a newline: one offset space for the service.
-    let mut appended = String::new();
-    let mut outcome = resolve::resolve(&mut yaml, text, &mut appended, path, files);
-    // No copy of the main text unless files were included (5 MB at 200,000 lines).
-    let combined: std::borrow::Cow<str> = if appended.is_empty() {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(format!("{text}{appended}"))
+    let mut outcome = resolve::resolve(&mut yaml, text, path, files);
+    let combined: std::borrow::Cow<str> = match outcome.combined.take() {
+        Some(combined) => std::borrow::Cow::Owned(combined),
+        None => std::borrow::Cow::Borrowed(text),
     };
     let service = Service::lower(&yaml);
     let ctx = rules::Context::new(

@@ -73,6 +73,9 @@ pub struct Outcome {
     pub missing: Vec<MissingInclude>,
     /// Values that resolved (the corpus statistics).
     pub resolved_values: usize,
+    /// The main text followed by the included ones (each after a `\n`); `None` when nothing
+    /// was included, the main text alone being the whole service.
+    pub combined: Option<String>,
     /// Every value holding a variable, as `variables::scan` finds them in the resolved arena
     /// (the resolver scans anyway; the rules reuse its scan).
     pub variables: Vec<variables::ValueVariables>,
@@ -94,7 +97,7 @@ struct Resolver<'a> {
     yaml: &'a mut Yaml,
     /// The main file's text, and the included texts after it (see [`resolve`]).
     main: &'a str,
-    appended: &'a mut String,
+    appended: String,
     files: Option<(&'a dyn FileSource, PathBuf)>,
     documents: Vec<Document>,
     loads: HashMap<PathBuf, Load>,
@@ -108,15 +111,9 @@ struct Resolver<'a> {
 }
 
 /// Resolves what can be resolved in `yaml` (parsed from `text`, the main file at `path`),
-/// loading included files through `files` when given. Each included text is added to
-/// `appended` after a `\n`: `text` followed by `appended` is the service's one offset space.
-pub fn resolve(
-    yaml: &mut Yaml,
-    text: &str,
-    appended: &mut String,
-    path: &str,
-    files: Option<&dyn FileSource>,
-) -> Outcome {
+/// loading included files through `files` when given. Included texts follow the main one,
+/// each after a `\n`, in one offset space (`Outcome::combined`).
+pub fn resolve(yaml: &mut Yaml, text: &str, path: &str, files: Option<&dyn FileSource>) -> Outcome {
     let main = Document {
         path: path.to_string(),
         text: String::new(),
@@ -133,7 +130,7 @@ pub fn resolve(
     let mut resolver = Resolver {
         yaml,
         main: text,
-        appended,
+        appended: String::new(),
         files: files.map(|f| (f, dir)),
         documents: vec![main],
         loads: HashMap::new(),
@@ -173,7 +170,9 @@ pub fn resolve(
             break;
         }
     }
-    let missing = resolver.missing_includes(&pending);
+    // Built once, and only when something was included.
+    let combined = (!resolver.appended.is_empty()).then(|| format!("{text}{}", resolver.appended));
+    let missing = resolver.missing_includes(combined.as_deref().unwrap_or(text), &pending);
     // Resolving adds nodes (resolved strings) after the last scan.
     let mut variables: Vec<variables::ValueVariables> = pending
         .into_iter()
@@ -182,6 +181,7 @@ pub fn resolve(
         .collect();
     variables.sort_by_key(|v| v.node);
     Outcome {
+        combined,
         variables,
         resolved_values: done.len(),
         documents: std::mem::take(&mut resolver.documents),
@@ -514,22 +514,16 @@ impl Resolver<'_> {
     }
 
     /// `${file(PATH)}` with a literal PATH that names no file, where no fallback follows.
+    /// `text`: the service's combined text.
     fn missing_includes(
         &self,
+        text: &str,
         pending: &[(NodeId, std::sync::Arc<Parsed>)],
     ) -> Vec<MissingInclude> {
         let Some((files, dir)) = &self.files else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        // Positions of values in included files need their texts laid out after the main one.
-        let combined;
-        let text = if self.appended.is_empty() {
-            self.main
-        } else {
-            combined = format!("{}{}", self.main, self.appended);
-            combined.as_str()
-        };
         for (node, parsed) in pending {
             for variable in parsed.variables() {
                 let Some(Source::Variable {
@@ -629,13 +623,7 @@ mod tests {
                 "f:\n  handler: h.${self:provider.stage}\n",
             );
         let mut yaml = Yaml::parse(text);
-        let outcome = resolve(
-            &mut yaml,
-            text,
-            &mut String::new(),
-            "svc/serverless.yml",
-            Some(&files),
-        );
+        let outcome = resolve(&mut yaml, text, "svc/serverless.yml", Some(&files));
         let paths: Vec<&str> = outcome.documents.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths.len(), 3, "both included files load: {paths:?}");
         let fresh = variables::scan(&yaml);
@@ -662,7 +650,7 @@ mod tests {
     fn a_value_naming_its_own_ancestor_is_not_resolved() {
         let text = "custom:\n  a:\n    b: ${self:custom.a}\n    c: ${self:custom.d}\n  d: x\n";
         let mut yaml = Yaml::parse(text);
-        let outcome = resolve(&mut yaml, text, &mut String::new(), "serverless.yml", None);
+        let outcome = resolve(&mut yaml, text, "serverless.yml", None);
         let root = yaml.root().unwrap();
         let a = yaml.path(root, &["custom", "a"]).unwrap();
         let b = yaml.get_value(a, "b").unwrap();
