@@ -345,24 +345,26 @@ fn check(args: CheckArgs) -> i32 {
         settings.ignore.extend(overrides.1.iter().copied());
 
         let original = text;
-        let (current, single) = if args.fix || args.diff {
+        // The fixed text, when fixes were asked for (no copy of a text that stays as it was).
+        let (fixed, single) = if args.fix || args.diff {
             // Fixes apply to the linted file only.
             let fixed = crate::fix(&original, &input.display, &settings, args.unsafe_fixes);
             *lock(&fixed_count) += fixed.applied;
-            (fixed.text, Some(fixed.analysis))
+            (Some(fixed.text), Some(fixed.analysis))
         } else if matches!(input.source, Source::Stdin) {
             let analysis = crate::analyze(&original, &input.display, &settings);
-            (original.clone(), Some(analysis))
+            (None, Some(analysis))
         } else {
-            (original.clone(), None)
+            (None, None)
         };
+        let current = fixed.as_deref().unwrap_or(&original);
         // A file on disk is linted with the service around it: what it includes, its
         // handlers. Stdin stays on its own.
         let (diagnostics, included) = match (&input.source, single) {
             (Source::Stdin, Some(analysis)) => (analysis.diagnostics, Vec::new()),
             _ => {
                 let service = crate::analyze_service(
-                    &current,
+                    current,
                     &input.display,
                     &settings,
                     &crate::files::DiskFiles,
@@ -383,13 +385,13 @@ fn check(args: CheckArgs) -> i32 {
             if args.diff {
                 push(
                     &diffs,
-                    (order, unified_diff(&input.display, &original, &current)),
+                    (order, unified_diff(&input.display, &original, current)),
                 );
             } else if args.fix {
                 match &input.source {
-                    Source::Stdin => print_stdout(&current),
+                    Source::Stdin => print_stdout(current),
                     Source::File(path) => {
-                        if let Err(e) = write_atomically(path, original.as_bytes(), &current) {
+                        if let Err(e) = write_atomically(path, original.as_bytes(), current) {
                             push(
                                 &errors,
                                 format!("{}: cannot write fixes: {e}", input.display),
@@ -400,9 +402,12 @@ fn check(args: CheckArgs) -> i32 {
                 }
             }
         } else if args.fix && matches!(input.source, Source::Stdin) {
-            print_stdout(&current);
+            print_stdout(current);
         }
-        let text = if args.diff { original } else { current };
+        let text = match fixed {
+            Some(fixed) if !args.diff => fixed,
+            _ => original,
+        };
         let mut files = vec![FileReport::new(input.display.clone(), text, diagnostics)];
         // Included files are reported with their own paths; `--fix` edits only the file
         // it was given, so their diagnostics offer no fix here.
@@ -809,7 +814,8 @@ fn read_named_file(path: &Path) -> Result<Vec<u8>, String> {
         return Err(too_large(metadata.len()));
     }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let mut bytes = Vec::new();
+    // Sized up front: growing by doubling copies a large file several times.
+    let mut bytes = Vec::with_capacity(metadata.len().min(MAX_INPUT_BYTES) as usize + 1);
     file.take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;

@@ -50,13 +50,19 @@ fn comment_regex() -> &'static Regex {
 /// Finds the suppression comments. A `#` starts a comment only at a line's start or after white
 /// space, and never inside a scalar (a quoted string may well contain `# ws-lint:`).
 fn find(text: &str, yaml: &Yaml, index: &LineIndex) -> Vec<Suppression> {
-    let mut scalar_ranges: Vec<TextRange> = yaml
-        .nodes()
-        .filter(|(_, n)| matches!(n.kind, NodeKind::Scalar(_)))
-        .map(|(_, n)| n.range)
-        .collect();
-    scalar_ranges.sort_by_key(|r| r.start);
+    // Sorted scalar ranges, gathered at the first `ws-lint:` that needs them: most files have
+    // no directive, and on a large one the list and its sort are a pass over the whole tree.
+    let scalar_ranges = std::cell::OnceCell::new();
     let in_scalar = |offset: usize| {
+        let scalar_ranges = scalar_ranges.get_or_init(|| {
+            let mut ranges: Vec<TextRange> = yaml
+                .nodes()
+                .filter(|(_, n)| matches!(n.kind, NodeKind::Scalar(_)))
+                .map(|(_, n)| n.range)
+                .collect();
+            ranges.sort_by_key(|r| r.start);
+            ranges
+        });
         let after = scalar_ranges.partition_point(|r| r.start <= offset);
         scalar_ranges[..after]
             .iter()

@@ -565,18 +565,19 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
-        let doc = params.text_document;
-        let path = Self::document_path(&doc.uri);
-        let on_disk = doc
-            .uri
+        let lsp::TextDocumentItem {
+            uri, version, text, ..
+        } = params.text_document;
+        let path = Self::document_path(&uri);
+        let on_disk = uri
             .to_file_path()
             .is_some_and(|p| crate::files::DiskFiles.is_file(&p));
-        lock(&self.state.documents).insert(
-            doc.uri.clone(),
-            Document::new(&doc.text, doc.version, path, on_disk),
-        );
-        self.invalidate_owners(&doc.uri);
-        self.publish(doc.uri).await;
+        let document = Document::new(&text, version, path, on_disk);
+        // The rope has it now: the client's copy is not kept through the first analysis.
+        drop(text);
+        lock(&self.state.documents).insert(uri.clone(), document);
+        self.invalidate_owners(&uri);
+        self.publish(uri).await;
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
