@@ -145,6 +145,8 @@ impl<'a> Context<'a> {
 #[derive(Default)]
 pub(crate) struct Shared<'a> {
     pub(crate) routes: std::sync::OnceLock<Vec<routes::RouteUse<'a>>>,
+    /// Whether some websocket route cannot be known from this file (`routes::has_unknown_route`).
+    pub(crate) unknown_route: std::sync::OnceLock<bool>,
     pub(crate) shape: std::sync::OnceLock<Vec<Diagnostic>>,
     variables: std::sync::OnceLock<Vec<crate::variables::ValueVariables>>,
 }
@@ -167,6 +169,7 @@ impl<'a> Context<'a> {
             || document::shape::prepare(self),
             || {
                 routes::routes(self);
+                routes::has_unknown_route(self);
                 self.variable_values();
             },
         );

@@ -169,8 +169,6 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
     }
 }
 
-/// A source a bundler may build `module` from: the same path under a usual source folder, with
-/// its first folder (`dist/`, `build/`) replaced, or the bare file name there.
 /// Folder listings, read once each.
 type Listings =
     std::collections::HashMap<std::path::PathBuf, Option<std::collections::HashSet<String>>>;
@@ -181,15 +179,18 @@ fn listed(listings: &mut Listings, files: &dyn FileSource, file: &Path) -> bool 
     else {
         return files.is_file(file);
     };
-    let names = listings
-        .entry(folder.to_path_buf())
-        .or_insert_with(|| files.file_names(folder));
-    match names {
+    // Looked up before inserting: the owned key is made once per folder, not once per handler.
+    if !listings.contains_key(folder) {
+        listings.insert(folder.to_path_buf(), files.file_names(folder));
+    }
+    match listings.get(folder).and_then(Option::as_ref) {
         Some(names) => names.contains(name),
         None => files.is_file(file),
     }
 }
 
+/// A source a bundler may build `module` from: the same path under a usual source folder, with
+/// its first folder (`dist/`, `build/`) replaced, or the bare file name there.
 fn bundler_source(module: &str, exists: &dyn Fn(&str) -> bool) -> bool {
     let rest = module.split_once('/').map(|(_, rest)| rest);
     let name = module.rsplit('/').next().unwrap_or(module);

@@ -97,8 +97,14 @@ fn collect_routes<'a>(ctx: &Context<'a>) -> Vec<RouteUse<'a>> {
 
 /// True when some websocket event has a route this file cannot know: a variable, or a route
 /// that is missing or of the wrong type (the shape rules report those; it may yet become any
-/// route once fixed).
+/// route once fixed). Worked out once per analysis, for the rules that ask.
 pub(crate) fn has_unknown_route(ctx: &Context) -> bool {
+    *ctx.shared
+        .unknown_route
+        .get_or_init(|| find_unknown_route(ctx))
+}
+
+fn find_unknown_route(ctx: &Context) -> bool {
     let unknown_event = ctx.service.events.iter().any(|e| {
         e.route
             .as_ref()
