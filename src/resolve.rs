@@ -23,7 +23,7 @@ use crate::variables::{
     self, lookup_path, lookup_self, parse, ArgValue, Literal, Parsed, Segment, SelfLookup, Source,
     Variable,
 };
-use crate::yaml::{NodeId, NodeKind, ScalarValue, Yaml, YamlErrorKind};
+use crate::yaml::{NodeId, NodeKind, ScalarValue, Yaml, YamlErrorKind, MAX_TEXT_BYTES};
 
 /// The framework's nesting limit, for variables and for files including files.
 const MAX_DEPTH: usize = 10;
@@ -264,13 +264,13 @@ impl Resolver<'_> {
             }
             Target::Str(value) => {
                 let range = self.yaml.range(node);
-                let parent = self.yaml.node(node).parent;
+                let parent = self.yaml.node(node).parent();
                 self.yaml.push_string(value, range, parent)
             }
         };
         self.yaml.substitute(node, target);
         self.reverse.entry(target).or_default().push(node);
-        if self.yaml.node(target).parent.is_none() {
+        if self.yaml.node(target).parent().is_none() {
             // An included file's root: its paths continue from where it is included.
             self.yaml.set_parent(target, Some(node));
         }
@@ -443,6 +443,11 @@ impl Resolver<'_> {
             return Load::Unknown;
         }
         let load = match files.read(&full) {
+            // Nodes keep `u32` offsets into the texts laid end to end: a file that would end
+            // past that (only after a main text of nearly 4 GiB) is not followed.
+            Ok(text) if self.main.len() + self.appended.len() + 1 + text.len() > MAX_TEXT_BYTES => {
+                Load::Unknown
+            }
             Ok(text) => {
                 let mut own = Yaml::parse(&text);
                 if lower.ends_with(".json") {
@@ -503,7 +508,7 @@ impl Resolver<'_> {
             if !visited.insert(current) {
                 continue;
             }
-            if let Some(parent) = self.yaml.node(current).parent {
+            if let Some(parent) = self.yaml.node(current).parent() {
                 stack.push(parent);
             }
             if let Some(users) = self.reverse.get(&current) {

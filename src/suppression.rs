@@ -58,7 +58,7 @@ fn find(text: &str, yaml: &Yaml, index: &LineIndex) -> Vec<Suppression> {
             let mut ranges: Vec<TextRange> = yaml
                 .nodes()
                 .filter(|(_, n)| matches!(n.kind, NodeKind::Scalar(_)))
-                .map(|(_, n)| n.range)
+                .map(|(_, n)| n.range())
                 .collect();
             ranges.sort_by_key(|r| r.start);
             ranges

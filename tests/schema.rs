@@ -24,14 +24,14 @@ fn to_json(yaml: &Yaml, id: NodeId) -> Value {
                 .value
                 .parse::<i64>()
                 .map(Value::from)
-                .unwrap_or_else(|_| Value::String(scalar.value.clone())),
+                .unwrap_or_else(|_| Value::String(scalar.value.to_string())),
             Some(ScalarValue::Float) => scalar
                 .value
                 .parse::<f64>()
                 .ok()
                 .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
-                .unwrap_or_else(|| Value::String(scalar.value.clone())),
-            _ => Value::String(scalar.value.clone()),
+                .unwrap_or_else(|| Value::String(scalar.value.to_string())),
+            _ => Value::String(scalar.value.to_string()),
         },
         NodeKind::Mapping { .. } => {
             let mut map = Map::new();
@@ -46,7 +46,7 @@ fn to_json(yaml: &Yaml, id: NodeId) -> Value {
         }
         NodeKind::Alias { .. } => Value::Null,
     };
-    match node.tag.as_deref() {
+    match yaml.tag(id) {
         Some("!Ref") => json!({ "Ref": value }),
         Some("!GetAtt") => match value {
             Value::String(s) => {

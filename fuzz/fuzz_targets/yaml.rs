@@ -9,8 +9,9 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let yaml = Yaml::parse(&text);
     for (id, node) in yaml.nodes() {
-        assert!(node.range.start <= node.range.end && node.range.end <= text.len());
-        assert!(text.is_char_boundary(node.range.start) && text.is_char_boundary(node.range.end));
+        let range = node.range();
+        assert!(range.start <= range.end && range.end <= text.len());
+        assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
         let _ = yaml.entries(id);
         let _ = yaml.resolve(id);
         let _ = yaml.scalar_value(id);

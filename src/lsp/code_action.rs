@@ -197,7 +197,9 @@ pub fn suppress_edit(snapshot: &Snapshot, diagnostic: &Diagnostic) -> Option<Edi
     }
     let end = range.end;
     let inside_scalar = snapshot.analysis.yaml.nodes().any(|(_, node)| {
-        matches!(node.kind, NodeKind::Scalar(_)) && node.range.start < end && node.range.end > end
+        matches!(node.kind, NodeKind::Scalar(_))
+            && node.range().start < end
+            && node.range().end > end
     });
     if inside_scalar {
         return None;

@@ -67,7 +67,7 @@ pub fn symbols(snapshot: &Snapshot, converter: &Converter) -> Vec<lsp::DocumentS
         if !children.is_empty() {
             let key = yaml
                 .node(provider)
-                .parent
+                .parent()
                 .and_then(|root| yaml.get(root, "provider"))
                 .map(|e| e.key);
             let full = yaml.range(provider);

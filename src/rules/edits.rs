@@ -40,15 +40,13 @@ pub fn replace_scalar(ctx: &Context, node: NodeId, new_value: &str) -> Option<Ed
 
 /// A scalar's range without a leading tag (`!Ref x` → `x`).
 fn value_range_without_tag(ctx: &Context, node: NodeId) -> TextRange {
-    let n = ctx.yaml.node(node);
-    let range = n.range;
-    if let Some(tag) = &n.tag {
+    let range = ctx.yaml.range(node);
+    if ctx.yaml.tag(node).is_some() {
         let text = &ctx.text[range.as_range()];
         if text.starts_with('!') {
             let after_tag = text.find(char::is_whitespace).unwrap_or(0);
             let rest = &text[after_tag..];
             let skip = after_tag + (rest.len() - rest.trim_start().len());
-            let _ = tag;
             return TextRange::new(range.start + skip, range.end);
         }
     }
@@ -79,7 +77,7 @@ pub fn plain_or_quoted(value: &str) -> String {
 /// from an anchor elsewhere, or for an entry sharing its line with a `- ` item marker.
 pub fn entry_lines(ctx: &Context, key: NodeId, value: NodeId) -> Option<TextRange> {
     // In a flow mapping (and so in JSON) the neighbours' commas would be left dangling.
-    let parent = ctx.yaml.node(key).parent?;
+    let parent = ctx.yaml.node(key).parent()?;
     if matches!(
         ctx.yaml.node(parent).kind,
         crate::yaml::NodeKind::Mapping { flow: true, .. }

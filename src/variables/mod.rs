@@ -77,7 +77,7 @@ pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
             continue;
         }
         let parsed = parses
-            .entry(scalar.value.as_str())
+            .entry(&*scalar.value)
             .or_insert_with(|| std::sync::Arc::new(parse(&scalar.value)));
         if parsed.has_variables() || parsed.error.is_some() {
             out.push(ValueVariables {
@@ -173,7 +173,7 @@ fn source_offsets(text: &str, yaml: &Yaml, node: NodeId) -> Option<Vec<usize>> {
     let start = content_start(text, yaml, node);
     let end = content_end(text, yaml, node);
     let source = text.get(start..end)?;
-    let value = scalar.value.as_str();
+    let value = &*scalar.value;
     let mut offsets = Vec::with_capacity(value.len() + 1);
     match scalar.style {
         ScalarStyle::Plain => {
@@ -348,7 +348,7 @@ pub fn lookup_path(yaml: &Yaml, from: Option<NodeId>, address: &str) -> SelfLook
     for (index, segment) in address.split('.').enumerate() {
         current = yaml.resolve(current);
         let node = yaml.node(current);
-        if node.tag.is_some() {
+        if yaml.tag(current).is_some() {
             return SelfLookup::Unknown;
         }
         match &node.kind {
@@ -361,7 +361,7 @@ pub fn lookup_path(yaml: &Yaml, from: Option<NodeId>, address: &str) -> SelfLook
                 // string) may hide the key.
                 let opaque = entries.iter().any(|e| {
                     let key = yaml.node(e.key);
-                    let is_merge = matches!(&key.kind, NodeKind::Scalar(s) if s.value == "<<");
+                    let is_merge = matches!(&key.kind, NodeKind::Scalar(s) if &*s.value == "<<");
                     let complex = !matches!(key.kind, NodeKind::Scalar(_));
                     complex
                         || (is_merge && {
@@ -426,7 +426,7 @@ pub fn resolve_self(yaml: &Yaml, address: &str) -> Option<NodeId> {
 pub fn node_path(yaml: &Yaml, node: NodeId) -> String {
     let mut parts = Vec::new();
     let mut current = node;
-    while let Some(parent) = yaml.node(current).parent {
+    while let Some(parent) = yaml.node(current).parent() {
         match &yaml.node(parent).kind {
             NodeKind::Mapping { entries, .. } => {
                 if let Some(entry) = entries.iter().find(|e| e.value == current) {

@@ -12,7 +12,7 @@
 //! new text has a second sibling key or less-indented content, or a new duplicate key. The
 //! result is always equal to `Yaml::parse(new_text)`; a property test checks that.
 
-use super::{Entry, Node, NodeId, NodeKind, Yaml};
+use super::{Entry, Node, NodeId, NodeKind, Yaml, MAX_TEXT_BYTES};
 use crate::span::TextRange;
 
 /// How many mapping levels an edit may be narrowed down through (top-level key, then one of
@@ -81,10 +81,12 @@ impl Yaml {
         let mut nodes = self.nodes.get(..self.parser_nodes)?.to_vec();
         // A parsed root has no parent (resolution gives parents only to included roots).
         if let Some(root) = self.root.and_then(|r| nodes.get_mut(r)) {
-            root.parent = None;
+            root.set_parent(None);
         }
+        let parsed_tags = self.tags.partition_point(|(id, _)| *id < self.parser_nodes);
         Some(Yaml {
             nodes,
+            tags: self.tags[..parsed_tags].to_vec(),
             root: self.root,
             errors: Vec::new(),
             uses_anchors: self.uses_anchors,
@@ -108,6 +110,8 @@ impl Yaml {
             || self.uses_anchors
             || self.parser_nodes == 0
             || edit.end > old_text.len()
+            // `Yaml::parse` refuses such a text; so must the graft, whose ranges would not fit.
+            || new_text.len() > MAX_TEXT_BYTES
             || old_text.starts_with('\u{feff}')
             || new_text.len() + edit.len() != old_text.len() + inserted_len
         {
@@ -138,7 +142,7 @@ impl Yaml {
             return None;
         };
         // The key must sit where the old one did: at the block's indentation, on its first line.
-        let key_start = piece.nodes[new_entry.key].range.start;
+        let key_start = piece.nodes[new_entry.key].range().start;
         if key_start != indent {
             return None;
         }
@@ -178,9 +182,9 @@ impl Yaml {
             let last_of_root =
                 |index: usize| Some(mapping) == self.root && index + 1 == entries.len();
             for (index, entry) in entries.iter().enumerate() {
-                let start = line_start(text, self.nodes[entry.key].range.start);
+                let start = line_start(text, self.nodes[entry.key].range().start);
                 let end = match entries.get(index + 1) {
-                    Some(next) => line_start(text, self.nodes[next.key].range.start),
+                    Some(next) => line_start(text, self.nodes[next.key].range().start),
                     None => self.block_end_after_last(text, mapping),
                 };
                 // An edit may touch a block's end only at the end of the text: elsewhere the
@@ -206,7 +210,7 @@ impl Yaml {
         if Some(mapping) == self.root {
             return text.len();
         }
-        let end = self.nodes[mapping].range.end;
+        let end = self.nodes[mapping].range().end;
         match text[end..].find('\n') {
             Some(i) => end + i + 1,
             None => text.len(),
@@ -221,7 +225,7 @@ impl Yaml {
     }
 
     fn column_of(&self, text: &str, node: NodeId) -> usize {
-        let start = self.nodes[node].range.start;
+        let start = self.nodes[node].range().start;
         start - line_start(text, start)
     }
 
@@ -253,21 +257,21 @@ impl Yaml {
         for node in &self.nodes[..first] {
             nodes.push(Node {
                 kind: remap_kind(&node.kind, &|id| ids.old(id)),
-                range: node.range,
-                tag: node.tag.clone(),
-                parent: node.parent,
+                ..*node
             });
         }
         nodes.extend(plan.piece_nodes(&ids));
         for node in self.nodes.get(end..self.parser_nodes)? {
-            nodes.push(Node {
+            let mut moved = Node {
                 kind: remap_kind(&node.kind, &|id| ids.old(id)),
-                range: TextRange::new(shift(node.range.start, delta), shift(node.range.end, delta)),
-                tag: node.tag.clone(),
-                parent: node.parent.map(|p| ids.old(p)),
-            });
+                ..*node
+            };
+            moved.set_range(shift_range(node.range(), delta));
+            moved.set_parent(node.parent().map(|p| ids.old(p)));
+            nodes.push(moved);
         }
-        finish_graft(nodes, self.root, &plan, &ids)
+        let tags = plan.graft_tags(self.tags.clone(), self.parser_nodes, &ids);
+        finish_graft(nodes, tags, self.root, &plan, &ids)
     }
 
     /// [`Yaml::graft`] by moving: the nodes before the block stay where they are, the piece's
@@ -283,6 +287,7 @@ impl Yaml {
         if end > self.parser_nodes || self.parser_nodes > nodes.len() {
             return None;
         }
+        let tags = plan.graft_tags(self.tags, self.parser_nodes, &ids);
         // What resolution appended goes.
         nodes.truncate(self.parser_nodes);
         let renumber = ids.delta != 0;
@@ -294,14 +299,13 @@ impl Yaml {
         for node in &mut nodes[end..] {
             if renumber {
                 remap_in_place(&mut node.kind, &|id| ids.old(id));
-                node.parent = node.parent.map(|p| ids.old(p));
+                node.set_parent(node.parent().map(|p| ids.old(p)));
             }
-            node.range =
-                TextRange::new(shift(node.range.start, delta), shift(node.range.end, delta));
+            node.set_range(shift_range(node.range(), delta));
         }
         let piece: Vec<Node> = plan.piece_nodes(&ids).collect();
         nodes.splice(first..end, piece);
-        finish_graft(nodes, root, &plan, &ids)
+        finish_graft(nodes, tags, root, &plan, &ids)
     }
 }
 
@@ -335,12 +339,44 @@ impl Graft {
     /// The piece's nodes but its root, renumbered into the tree and moved to the block's place
     /// (ids `first..first + piece_count`, in order).
     fn piece_nodes<'p>(&'p self, ids: &'p IdMap) -> impl Iterator<Item = Node> + 'p {
-        self.piece.nodes.iter().skip(1).map(move |node| Node {
-            kind: remap_kind(&node.kind, &|id| ids.piece(id)),
-            range: TextRange::new(node.range.start + self.offset, node.range.end + self.offset),
-            tag: node.tag.clone(),
-            parent: node.parent.map(|p| ids.piece(p)),
+        self.piece.nodes.iter().skip(1).map(move |node| {
+            let range = node.range();
+            Node::new(
+                remap_kind(&node.kind, &|id| ids.piece(id)),
+                TextRange::new(range.start + self.offset, range.end + self.offset),
+                node.parent().map(|p| ids.piece(p)),
+            )
         })
+    }
+
+    /// The tag table after the graft, from the old tree's (`old`, sorted by id): the tags
+    /// before the block keep their ids, the piece's replace the block's (its root's tag is not
+    /// taken, as its root stands for `parent`, which keeps its own), those after the block
+    /// move with their nodes, and what resolution appended (ids from `parser_nodes`) goes.
+    /// Each part's ids are above the previous part's, so the table stays sorted.
+    fn graft_tags(
+        &self,
+        old: Vec<(NodeId, Box<str>)>,
+        parser_nodes: usize,
+        ids: &IdMap,
+    ) -> Vec<(NodeId, Box<str>)> {
+        let mut old = old.into_iter().peekable();
+        let mut tags = Vec::new();
+        while let Some(tag) = old.next_if(|(id, _)| *id < ids.first) {
+            tags.push(tag);
+        }
+        tags.extend(
+            self.piece
+                .tags
+                .iter()
+                .filter(|(id, _)| *id != 0)
+                .map(|(id, tag)| (ids.piece(*id), tag.clone())),
+        );
+        tags.extend(
+            old.filter(|(id, _)| (ids.end..parser_nodes).contains(id))
+                .map(|(id, tag)| (ids.old(id), tag)),
+        );
+        tags
     }
 
     fn ids(&self) -> Option<IdMap> {
@@ -421,6 +457,7 @@ fn remap_in_place(kind: &mut NodeKind, map: &dyn Fn(NodeId) -> NodeId) {
 /// last child now ends.
 fn finish_graft(
     mut nodes: Vec<Node>,
+    tags: Vec<(NodeId, Box<str>)>,
     root: Option<NodeId>,
     plan: &Graft,
     ids: &IdMap,
@@ -436,11 +473,12 @@ fn finish_graft(
     }
     // A parsed root has no parent (resolution gives parents only to included roots).
     if let Some(root) = root.and_then(|r| nodes.get_mut(r)) {
-        root.parent = None;
+        root.set_parent(None);
     }
     let mut yaml = Yaml {
         parser_nodes: nodes.len(),
         nodes,
+        tags,
         root,
         errors: Vec::new(),
         uses_anchors: false,
@@ -462,16 +500,16 @@ fn finish_graft(
     // for block collections (their start event spans nothing).
     let mut ancestor = Some(parent);
     while let Some(id) = ancestor {
-        let mut end = yaml.nodes[id].range.start;
+        let mut end = yaml.nodes[id].range().start;
         if let NodeKind::Mapping { entries, .. } = &yaml.nodes[id].kind {
             for e in entries {
                 end = end
-                    .max(yaml.nodes[e.key].range.end)
-                    .max(yaml.nodes[e.value].range.end);
+                    .max(yaml.nodes[e.key].range().end)
+                    .max(yaml.nodes[e.value].range().end);
             }
         }
-        yaml.nodes[id].range.end = end;
-        ancestor = yaml.nodes[id].parent;
+        yaml.nodes[id].set_end(end);
+        ancestor = yaml.nodes[id].parent();
     }
     Some(yaml)
 }
@@ -514,4 +552,8 @@ fn line_start(text: &str, offset: usize) -> usize {
 
 fn shift(value: usize, delta: isize) -> usize {
     (value as isize + delta).max(0) as usize
+}
+
+fn shift_range(range: TextRange, delta: isize) -> TextRange {
+    TextRange::new(shift(range.start, delta), shift(range.end, delta))
 }

@@ -2,7 +2,8 @@
 //!
 //! Events come from saphyr-parser's pull iterator (its push API and loaders recurse and overflow
 //! the stack on deep nesting); the tree is built here with an explicit stack and a depth cap.
-//! Every node keeps a byte range with start and end, its tag and its scalar style. Aliases are
+//! Every node keeps a byte range with start and end and its scalar style; the few tags are kept
+//! beside the nodes. Aliases are
 //! nodes that point at their anchor's node: nothing is ever copied, so an alias bomb stays as
 //! small as its text. Merge keys (`<<`) are followed by the lookup functions, also by reference.
 //!
@@ -29,6 +30,12 @@ pub const MAX_DEPTH: usize = 255;
 const MAX_ALIAS_HOPS: usize = 64;
 /// In `Yaml::substitutes`: the node stands for itself.
 const NO_SUBSTITUTE: u32 = u32::MAX;
+/// In `Node::parent`: the node has no parent (a root).
+const NO_PARENT: u32 = u32::MAX;
+/// Nodes store byte offsets as `u32`, so longer texts are refused by [`Yaml::parse`]. Nothing
+/// that reads files comes close (the CLI takes at most 64 MiB, included files 2 MiB); only the
+/// language server's text, grown by edits, could.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
 
 pub type NodeId = usize;
 
@@ -49,8 +56,10 @@ impl ScalarStyle {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
-    /// The scalar's content after YAML unescaping and folding.
-    pub value: String,
+    /// The scalar's content after YAML unescaping and folding. A `Box<str>` rather than a
+    /// `String`: a value never grows once parsed, and the 8 bytes of capacity saved bring
+    /// `NodeKind` from 40 to 32 bytes (a 200,000-line file has 366,000 nodes).
+    pub value: Box<str>,
     pub style: ScalarStyle,
 }
 
@@ -77,14 +86,64 @@ pub enum NodeKind {
     },
 }
 
+/// One node of the arena. Kept small, as a large file has hundreds of thousands: offsets and
+/// the parent are `u32` (a text is at most [`MAX_TEXT_BYTES`] long, and an arena never nears
+/// four billion nodes), and the rare tag lives beside the arena ([`Yaml::tag`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
     pub kind: NodeKind,
+    /// Start and end of the node's text, tag and anchor included (see [`Node::range`]).
+    start: u32,
+    end: u32,
+    /// The parent's id, or `NO_PARENT` (see [`Node::parent`]).
+    parent: u32,
+}
+
+impl Node {
+    fn new(kind: NodeKind, range: TextRange, parent: Option<NodeId>) -> Node {
+        let mut node = Node {
+            kind,
+            start: 0,
+            end: 0,
+            parent: NO_PARENT,
+        };
+        node.set_range(range);
+        node.set_parent(parent);
+        node
+    }
+
     /// The node's text, tag and anchor included.
-    pub range: TextRange,
-    /// `!Ref`, `!GetAtt`, `!!str`... as written (handle and suffix).
-    pub tag: Option<Box<str>>,
-    pub parent: Option<NodeId>,
+    pub fn range(&self) -> TextRange {
+        TextRange::new(self.start as usize, self.end as usize)
+    }
+
+    pub fn parent(&self) -> Option<NodeId> {
+        (self.parent != NO_PARENT).then_some(self.parent as NodeId)
+    }
+
+    fn set_range(&mut self, range: TextRange) {
+        self.start = offset_u32(range.start);
+        self.end = offset_u32(range.end);
+    }
+
+    fn set_end(&mut self, end: usize) {
+        self.end = offset_u32(end);
+    }
+
+    /// An id past `u32::MAX - 1` cannot be stored and reads back as no parent; an arena that
+    /// large (hundreds of gigabytes) is beyond any text this reads.
+    fn set_parent(&mut self, parent: Option<NodeId>) {
+        self.parent = parent
+            .and_then(|p| u32::try_from(p).ok())
+            .unwrap_or(NO_PARENT);
+    }
+}
+
+/// An offset as stored in a node. Parsed texts are at most [`MAX_TEXT_BYTES`] long, so this only
+/// saturates for ranges moved past it (documents appended after a very long text): such a
+/// range ends up at the end of the addressable text instead of wrapping around to its start.
+fn offset_u32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,6 +165,9 @@ pub struct YamlError {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Yaml {
     nodes: Vec<Node>,
+    /// The tags (`!Ref`, `!GetAtt`, `!!str`... as written: handle and suffix) by node id, sorted
+    /// by id. Few nodes have one, so they are kept here rather than in every node.
+    tags: Vec<(NodeId, Box<str>)>,
     /// Whether any anchor or alias appears: incremental re-parsing then steps aside, since an
     /// edit in one block can change what an alias elsewhere means.
     uses_anchors: bool,
@@ -125,8 +187,27 @@ pub struct Yaml {
 }
 
 impl Yaml {
+    /// Parses `text`; a text longer than [`MAX_TEXT_BYTES`] gives an empty tree and an error.
     pub fn parse(text: &str) -> Yaml {
+        if text.len() > MAX_TEXT_BYTES {
+            return Yaml::too_large(text);
+        }
         Builder::new(text).run(true)
+    }
+
+    /// The tree of a text too long for a node's offsets: nothing, and an error saying why.
+    fn too_large(text: &str) -> Yaml {
+        Yaml {
+            errors: vec![YamlError {
+                kind: YamlErrorKind::Syntax,
+                message: format!(
+                    "the text is too large ({} bytes; at most {MAX_TEXT_BYTES} can be parsed)",
+                    text.len()
+                ),
+                range: syntax_error_range(text, 0),
+            }],
+            ..Yaml::default()
+        }
     }
 
     /// [`Yaml::parse`] on this thread alone, whatever the size (to test the pipelined path).
@@ -168,7 +249,15 @@ impl Yaml {
     }
 
     pub fn range(&self, id: NodeId) -> TextRange {
-        self.nodes[id].range
+        self.nodes[id].range()
+    }
+
+    /// The node's tag as written (`!Ref`, `!GetAtt`, `!!str`...: handle and suffix).
+    pub fn tag(&self, id: NodeId) -> Option<&str> {
+        self.tags
+            .binary_search_by_key(&id, |(node, _)| *node)
+            .ok()
+            .map(|i| &*self.tags[i].1)
     }
 
     /// Follows aliases (and resolved variables) to the node they stand for (itself when it is
@@ -228,15 +317,14 @@ impl Yaml {
         range: TextRange,
         parent: Option<NodeId>,
     ) -> NodeId {
-        self.nodes.push(Node {
-            kind: NodeKind::Scalar(Scalar {
-                value,
+        self.nodes.push(Node::new(
+            NodeKind::Scalar(Scalar {
+                value: value.into_boxed_str(),
                 style: ScalarStyle::SingleQuoted,
             }),
             range,
-            tag: None,
             parent,
-        });
+        ));
         self.nodes.len() - 1
     }
 
@@ -247,8 +335,8 @@ impl Yaml {
         let shift = self.nodes.len();
         let moved = |r: TextRange| TextRange::new(r.start + base, r.end + base);
         for mut node in other.nodes {
-            node.range = moved(node.range);
-            node.parent = node.parent.map(|p| p + shift);
+            node.set_range(moved(node.range()));
+            node.set_parent(node.parent().map(|p| p + shift));
             match &mut node.kind {
                 NodeKind::Scalar(_) => {}
                 NodeKind::Mapping { entries, .. } => {
@@ -266,6 +354,13 @@ impl Yaml {
             }
             self.nodes.push(node);
         }
+        // Ids only grow: the table stays sorted.
+        self.tags.extend(
+            other
+                .tags
+                .into_iter()
+                .map(|(node, tag)| (node + shift, tag)),
+        );
         for mut error in other.errors {
             error.range = moved(error.range);
             if let YamlErrorKind::DuplicateKey { first } = &mut error.kind {
@@ -279,7 +374,7 @@ impl Yaml {
     /// Sets the parent of an appended document's root (the value it is included at).
     pub fn set_parent(&mut self, node: NodeId, parent: Option<NodeId>) {
         if let Some(n) = self.nodes.get_mut(node) {
-            n.parent = parent;
+            n.set_parent(parent);
         }
     }
 
@@ -296,7 +391,7 @@ impl Yaml {
 
     /// The scalar's string content, whatever its type would resolve to.
     pub fn str(&self, id: NodeId) -> Option<&str> {
-        self.scalar(id).map(|s| s.value.as_str())
+        self.scalar(id).map(|s| &*s.value)
     }
 
     /// What a YAML loader makes of the node when it is a scalar (js-yaml's default schema).
@@ -306,7 +401,7 @@ impl Yaml {
         let NodeKind::Scalar(scalar) = &node.kind else {
             return None;
         };
-        Some(match node.tag.as_deref() {
+        Some(match self.tag(resolved) {
             Some("!!str") => ScalarValue::Str,
             Some(_) => ScalarValue::Tagged,
             None if scalar.style == ScalarStyle::Plain => resolve_plain(&scalar.value),
@@ -407,7 +502,7 @@ impl Yaml {
 
     fn is_merge_key(&self, key: NodeId) -> bool {
         let node = &self.nodes[key];
-        matches!(&node.kind, NodeKind::Scalar(s) if s.value == "<<" && s.style == ScalarStyle::Plain)
+        matches!(&node.kind, NodeKind::Scalar(s) if &*s.value == "<<" && s.style == ScalarStyle::Plain)
     }
 
     /// The text of a scalar key (`None` for complex keys).
@@ -453,7 +548,7 @@ impl Yaml {
     /// The innermost node whose range contains `offset` (for cursor queries).
     pub fn node_at(&self, offset: usize) -> Option<NodeId> {
         let mut current = self.root?;
-        if !self.nodes[current].range.touches(offset) {
+        if !self.nodes[current].range().touches(offset) {
             return None;
         }
         'descend: loop {
@@ -465,7 +560,7 @@ impl Yaml {
                 _ => return Some(current),
             };
             for child in children {
-                if self.nodes[child].range.touches(offset) {
+                if self.nodes[child].range().touches(offset) {
                     current = child;
                     continue 'descend;
                 }
@@ -551,12 +646,12 @@ impl<'t> Builder<'t> {
         }
         // Close whatever a syntax error left open, so the partial tree is still usable.
         while let Some(frame) = self.stack.pop() {
-            let end = self.yaml.nodes[frame.node].range.end;
+            let end = self.yaml.nodes[frame.node].range().end;
             if let Some(key) = frame.pending_key {
-                let key_end = self.yaml.nodes[key].range.end;
+                let key_end = self.yaml.nodes[key].range().end;
                 let null = self.push_node(
                     NodeKind::Scalar(Scalar {
-                        value: String::new(),
+                        value: Box::default(),
                         style: ScalarStyle::Plain,
                     }),
                     TextRange::empty(key_end),
@@ -682,9 +777,9 @@ impl<'t> Builder<'t> {
                         // 200,000-line file's 5 MB).
                         value: match value {
                             std::borrow::Cow::Owned(owned) if owned.capacity() == owned.len() => {
-                                owned
+                                owned.into_boxed_str()
                             }
-                            value => String::from(&*value),
+                            value => Box::from(&*value),
                         },
                         style,
                     }),
@@ -754,7 +849,7 @@ impl<'t> Builder<'t> {
                     let end = if flow {
                         self.flow_end(range)
                     } else {
-                        self.yaml.nodes[frame.node].range.end
+                        self.yaml.nodes[frame.node].range().end
                     };
                     self.finish_container(frame.node, end);
                 }
@@ -825,13 +920,13 @@ impl<'t> Builder<'t> {
         tag: Option<Box<str>>,
         parent: Option<NodeId>,
     ) -> NodeId {
-        self.yaml.nodes.push(Node {
-            kind,
-            range,
-            tag,
-            parent,
-        });
-        self.yaml.nodes.len() - 1
+        let id = self.yaml.nodes.len();
+        self.yaml.nodes.push(Node::new(kind, range, parent));
+        // Ids only grow: the table stays sorted.
+        if let Some(tag) = tag {
+            self.yaml.tags.push((id, tag));
+        }
+        id
     }
 
     fn register_anchor(&mut self, anchor: usize, id: NodeId) {
@@ -846,22 +941,24 @@ impl<'t> Builder<'t> {
         let last_child_end = match &self.yaml.nodes[id].kind {
             NodeKind::Mapping { entries, .. } => entries.last().map(|e| {
                 self.yaml.nodes[e.value]
-                    .range
+                    .range()
                     .end
-                    .max(self.yaml.nodes[e.key].range.end)
+                    .max(self.yaml.nodes[e.key].range().end)
             }),
-            NodeKind::Sequence { items, .. } => items.last().map(|i| self.yaml.nodes[*i].range.end),
+            NodeKind::Sequence { items, .. } => {
+                items.last().map(|i| self.yaml.nodes[*i].range().end)
+            }
             _ => None,
         };
         let node = &mut self.yaml.nodes[id];
-        let mut new_end = node.range.end.max(end);
+        let mut new_end = node.range().end.max(end);
         if let Some(child_end) = last_child_end {
             new_end = new_end.max(child_end);
         }
-        node.range.end = new_end;
-        if let Some(parent) = node.parent {
+        node.set_end(new_end);
+        if let Some(parent) = node.parent() {
             let parent_node = &mut self.yaml.nodes[parent];
-            parent_node.range.end = parent_node.range.end.max(new_end);
+            parent_node.set_end(parent_node.range().end.max(new_end));
         }
     }
 
@@ -891,9 +988,9 @@ impl<'t> Builder<'t> {
         if let NodeKind::Mapping { entries, .. } = &mut self.yaml.nodes[map].kind {
             entries.push(Entry { key, value });
         }
-        let end = self.yaml.nodes[value].range.end;
+        let end = self.yaml.nodes[value].range().end;
         let node = &mut self.yaml.nodes[map];
-        node.range.end = node.range.end.max(end);
+        node.set_end(node.range().end.max(end));
     }
 
     fn check_duplicate(&mut self, key: NodeId) {
@@ -901,7 +998,7 @@ impl<'t> Builder<'t> {
         let Some(text) = plain_key_text(&nodes[key]) else {
             return;
         };
-        let range = nodes[key].range;
+        let range = nodes[key].range();
         let Some(frame) = self.stack.last_mut() else {
             return;
         };
@@ -913,7 +1010,7 @@ impl<'t> Builder<'t> {
             for entry in entries {
                 if let Some(earlier) = plain_key_text(&nodes[entry.key]) {
                     keys.entry(earlier.to_string())
-                        .or_insert(nodes[entry.key].range);
+                        .or_insert(nodes[entry.key].range());
                 }
             }
             frame.keys = Some(keys);
@@ -929,7 +1026,7 @@ impl<'t> Builder<'t> {
             None => entries
                 .iter()
                 .find(|e| plain_key_text(&nodes[e.key]) == Some(text))
-                .map(|e| nodes[e.key].range),
+                .map(|e| nodes[e.key].range()),
         };
         if let Some(first) = first {
             let message = format!("duplicate key `{text}`");
@@ -948,7 +1045,7 @@ fn plain_key_text(node: &Node) -> Option<&str> {
     let NodeKind::Scalar(scalar) = &node.kind else {
         return None;
     };
-    if scalar.value == "<<" && scalar.style == ScalarStyle::Plain {
+    if &*scalar.value == "<<" && scalar.style == ScalarStyle::Plain {
         return None;
     }
     Some(&scalar.value)

@@ -15,7 +15,7 @@ fn keeps_byte_ranges_for_non_ascii_text() {
     assert_eq!(yaml.str(a), Some("é😀"));
     let b = yaml.get_value(root, "b").unwrap();
     assert_eq!(value_text(text, &yaml, b), "!Ref x");
-    assert_eq!(yaml.node(b).tag.as_deref(), Some("!Ref"));
+    assert_eq!(yaml.tag(b), Some("!Ref"));
 }
 
 #[test]
@@ -205,5 +205,87 @@ fn a_large_text_parses_the_same_on_two_threads_as_on_one() {
     assert!(Yaml::parse(&cases[0]).errors().is_empty());
     for (i, text) in cases.iter().enumerate().skip(1) {
         assert!(!Yaml::parse(text).errors().is_empty(), "case {i}");
+    }
+}
+
+#[test]
+fn nodes_stay_small() {
+    // 366,000 nodes for a 200,000-line file: every byte here is 366 kB there.
+    assert!(std::mem::size_of::<NodeKind>() <= 32);
+    assert!(std::mem::size_of::<Node>() <= 48);
+}
+
+#[test]
+fn a_text_too_long_for_u32_offsets_is_refused_not_wrapped() {
+    let yaml = Yaml::too_large("a: 1\n");
+    assert_eq!(yaml.root(), None);
+    assert_eq!(yaml.len(), 0);
+    let [error] = yaml.errors() else {
+        panic!("{:?}", yaml.errors())
+    };
+    assert_eq!(error.kind, YamlErrorKind::Syntax);
+    assert!(error.message.contains("too large"), "{}", error.message);
+}
+
+#[test]
+fn offsets_past_u32_saturate() {
+    let mut node = Node::new(
+        NodeKind::Alias { target: None },
+        TextRange::new(5, usize::MAX),
+        Some(usize::MAX),
+    );
+    assert_eq!(node.range(), TextRange::new(5, u32::MAX as usize));
+    assert_eq!(node.parent(), None);
+    node.set_parent(Some(7));
+    assert_eq!(node.parent(), Some(7));
+}
+
+#[test]
+fn tags_follow_their_nodes_through_append_and_parser_tree() {
+    let main = "a: !Ref x\nb: 1\n";
+    let mut yaml = Yaml::parse(main);
+    let parsed = yaml.clone();
+    let other = Yaml::parse("c: !GetAtt y.z\n");
+    let other_c = other.get_value(other.root().unwrap(), "c").unwrap();
+    let root = yaml.append(other, 100).unwrap();
+    let c = yaml.get_value(root, "c").unwrap();
+    assert_eq!(c, other_c + parsed.len());
+    assert_eq!(yaml.tag(c), Some("!GetAtt"));
+    assert_eq!(yaml.range(c), TextRange::new(103, 114));
+    let a = yaml.get_value(yaml.root().unwrap(), "a").unwrap();
+    assert_eq!(yaml.tag(a), Some("!Ref"));
+    assert_eq!(yaml.tag(yaml.root().unwrap()), None);
+    // What resolution appended, tags included, is left out of the parser's tree.
+    assert!(yaml.parser_tree() == Some(parsed));
+}
+
+#[test]
+fn tags_are_renumbered_by_an_incremental_reparse() {
+    let old_text = "a:\n  x:\n    p: !Ref one\nb:\n  y: !Sub two\nc: !GetAtt three.arn\n";
+    let yaml = Yaml::parse(old_text);
+    let p = old_text.find("    p").unwrap();
+    // `p: !Ref one`, leaving a blank line (deleting the line break too would reach `b`'s line).
+    let p_entry = TextRange::new(p + 4, old_text.find("\nb:").unwrap());
+    // Blocks that grow, shrink and keep their node count; the tags after them move along.
+    for (edit, inserted) in [
+        (TextRange::empty(p), "    q: !Ref new\n"),
+        (TextRange::empty(p), "    w: 1\n"),
+        (p_entry, ""),
+        (TextRange::new(p + 8, p + 11), "Sub"),
+    ] {
+        let new_text = format!(
+            "{}{inserted}{}",
+            &old_text[..edit.start],
+            &old_text[edit.end..]
+        );
+        let (borrowed, how) = yaml.reparse(old_text, &new_text, edit, inserted.len());
+        assert_eq!(how, Reparse::Incremental, "{inserted:?}");
+        assert!(borrowed == Yaml::parse(&new_text), "{inserted:?}");
+        let plan = yaml.plan_reparse(old_text, &new_text, edit, inserted.len());
+        let (owned, how) = yaml.clone().reparse_owned(plan.unwrap(), &new_text);
+        assert_eq!(how, Reparse::Incremental, "{inserted:?}");
+        assert!(owned == Yaml::parse(&new_text), "{inserted:?}");
+        let c = owned.get_value(owned.root().unwrap(), "c").unwrap();
+        assert_eq!(owned.tag(c), Some("!GetAtt"));
     }
 }

@@ -128,7 +128,7 @@ fn arn_text<'a>(ctx: &'a Context, authorizer: &Authorizer) -> Option<(NodeId, &'
     };
     let yaml = ctx.yaml;
     let value = yaml.resolve(arn.value);
-    let template = if yaml.node(value).tag.as_deref() == Some("!Sub") {
+    let template = if yaml.tag(value) == Some("!Sub") {
         value
     } else {
         yaml.get_value(value, "Fn::Sub")

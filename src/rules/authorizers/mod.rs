@@ -103,7 +103,7 @@ fn merges_resolve(yaml: &Yaml, map: NodeId, depth: usize) -> bool {
     own.iter()
         .filter(|e| {
             yaml.key_text(e.key) == Some("<<")
-                && yaml.node(e.key).tag.is_none()
+                && yaml.tag(e.key).is_none()
                 && yaml.scalar(e.key).is_some_and(|s| !s.style.is_quoted())
         })
         .all(|e| {
@@ -131,7 +131,7 @@ fn is_object_value(yaml: &Yaml, node: NodeId) -> bool {
 /// `Fn::ImportValue`, `!Ref`...: how the user wrote a CloudFormation function, for messages.
 fn describe_object(yaml: &Yaml, node: NodeId) -> Option<String> {
     let resolved = yaml.resolve(node);
-    if let Some(tag) = yaml.node(resolved).tag.as_deref() {
+    if let Some(tag) = yaml.tag(resolved) {
         if !tag.starts_with("!!") {
             return Some(tag.to_string());
         }

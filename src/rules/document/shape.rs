@@ -48,7 +48,7 @@ pub(crate) fn kind(ctx: &Context, node: NodeId) -> Kind {
     let yaml = ctx.yaml;
     let id = yaml.resolve(node);
     let n = yaml.node(id);
-    if let Some(tag) = n.tag.as_deref() {
+    if let Some(tag) = yaml.tag(id) {
         if tag == "!!str" {
             return match yaml.str(id) {
                 Some(s) if !has_variable(s) => Kind::Str,
@@ -682,7 +682,7 @@ impl Walker<'_, '_> {
     fn unwrap_list(&self, key: NodeId, list: NodeId, item: NodeId) -> Option<Edit> {
         let yaml = self.ctx.yaml;
         let text = self.ctx.text;
-        if yaml.is_alias(list) || yaml.is_alias(item) || yaml.node(item).tag.is_some() {
+        if yaml.is_alias(list) || yaml.is_alias(item) || yaml.tag(item).is_some() {
             return None;
         }
         let scalar = yaml.scalar(item)?;
@@ -796,7 +796,7 @@ impl Walker<'_, '_> {
     /// `x` → `[x]`, quoting the item where a flow list would read it differently.
     fn wrap_in_list(&self, node: NodeId) -> Option<Edit> {
         let yaml = self.ctx.yaml;
-        if yaml.is_alias(node) || yaml.node(node).tag.is_some() {
+        if yaml.is_alias(node) || yaml.tag(node).is_some() {
             return None;
         }
         let scalar = yaml.scalar(node)?;
@@ -815,7 +815,7 @@ impl Walker<'_, '_> {
                 if self.json() {
                     serde_json::to_string(&scalar.value).ok()?
                 } else if simple {
-                    scalar.value.clone()
+                    scalar.value.to_string()
                 } else {
                     format!("'{}'", scalar.value.replace('\'', "''"))
                 }
@@ -854,7 +854,7 @@ impl Walker<'_, '_> {
                 );
             }
             Kind::CfFunction => {
-                let tag = self.ctx.yaml.node(self.ctx.yaml.resolve(node)).tag.clone().unwrap_or_default();
+                let tag = self.ctx.yaml.tag(self.ctx.yaml.resolve(node)).unwrap_or_default();
                 let name = tag.trim_start_matches('!');
                 let function = if name == "Ref" {
                     "Ref".to_string()
@@ -1105,7 +1105,7 @@ fn kind_of(ctx: &Context, node: NodeId) -> Kind {
 fn is_merge_key(ctx: &Context, key: NodeId) -> bool {
     ctx.yaml
         .scalar(key)
-        .is_some_and(|s| s.value == "<<" && s.style == ScalarStyle::Plain)
+        .is_some_and(|s| &*s.value == "<<" && s.style == ScalarStyle::Plain)
 }
 
 fn capitalize(text: &str) -> String {

@@ -54,7 +54,7 @@ const LEGACY_PLUGIN: &str = "serverless-websockets-plugin";
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     for event in &ctx.service.events {
-        if !yaml.is_mapping(event.value) || yaml.node(yaml.resolve(event.value)).tag.is_some() {
+        if !yaml.is_mapping(event.value) || yaml.tag(yaml.resolve(event.value)).is_some() {
             continue;
         }
         let route = yaml.get(event.value, "route");

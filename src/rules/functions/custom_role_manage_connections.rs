@@ -124,7 +124,7 @@ fn custom_role(ctx: &Context, role: Entry) -> Option<RoleRef> {
     if yaml.is_null(value) {
         return None;
     }
-    if let Some(tag) = node.tag.as_deref().filter(|t| !t.starts_with("!!")) {
+    if let Some(tag) = yaml.tag(value).filter(|t| !t.starts_with("!!")) {
         let shown = format!("`{tag} ...`");
         return match tag {
             "!GetAtt" | "!Ref" => {
@@ -246,7 +246,7 @@ fn mentions_manage_connections(ctx: &Context) -> bool {
 /// True when `node` is the value of an `Action` key, or an item of one.
 fn is_action(ctx: &Context, node: NodeId) -> bool {
     let yaml = ctx.yaml;
-    let holder = match yaml.node(node).parent {
+    let holder = match yaml.node(node).parent() {
         Some(parent) if yaml.is_sequence(parent) => parent,
         _ => node,
     };

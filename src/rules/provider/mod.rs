@@ -50,7 +50,7 @@ pub(crate) fn external_api(ctx: &Context) -> Option<Entry> {
         .provider_entry(ctx.yaml, &["apiGateway", "websocketApiId"])?;
     let value = ctx.yaml.resolve(entry.value);
     let set = if ctx.yaml.is_mapping(value) || ctx.yaml.is_sequence(value) {
-        !ctx.yaml.entries(value).is_empty() || ctx.yaml.node(value).tag.is_some()
+        !ctx.yaml.entries(value).is_empty() || ctx.yaml.tag(value).is_some()
     } else {
         match ctx.yaml.scalar_value(value) {
             Some(ScalarValue::Tagged) => true,
@@ -86,7 +86,7 @@ pub(crate) fn uses_legacy_plugin(ctx: &Context) -> bool {
 
 /// The key whose value is `value`, in the mapping that holds it.
 pub(crate) fn key_of(ctx: &Context, value: NodeId) -> Option<NodeId> {
-    let parent = ctx.yaml.node(value).parent?;
+    let parent = ctx.yaml.node(value).parent()?;
     ctx.yaml
         .own_entries(parent)?
         .iter()
@@ -127,7 +127,7 @@ pub(crate) fn indent_step(ctx: &Context, key: NodeId) -> usize {
     let parent_key = ctx
         .yaml
         .node(key)
-        .parent
+        .parent()
         .and_then(|map| key_of(ctx, map))
         .and_then(|k| line_indent(text, ctx.yaml.range(k).start).map(str::len));
     match (own, parent_key) {
@@ -224,7 +224,7 @@ pub(crate) fn scalar_to_mapping(
     if between.trim() != ":" || written.contains('\n') || written.starts_with(['|', '>']) {
         return None;
     }
-    let parent = yaml.node(entry.key).parent?;
+    let parent = yaml.node(entry.key).parent()?;
     if is_flow(ctx, parent) || ctx.format == FileFormat::Json {
         let mapping = NewValue::Mapping(child, value).inline(ctx);
         return Some(Edit::replace(value_range, mapping));

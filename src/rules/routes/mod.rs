@@ -226,7 +226,7 @@ fn use_site(ctx: &Context, event: &WebsocketEvent, route: NodeId) -> TextRange {
     let yaml = ctx.yaml;
     let mut chain: Vec<(Option<NodeId>, NodeId)> = Vec::new();
     if let Some(function) = ctx.service.functions.get(event.function) {
-        chain.push((yaml.node(function.key).parent, function.node));
+        chain.push((yaml.node(function.key).parent(), function.node));
         if let Some(events) = yaml.get_value(function.node, "events") {
             chain.push((Some(function.node), events));
             chain.push((Some(events), event.item));
@@ -261,7 +261,7 @@ fn merge_source(yaml: &Yaml, map: NodeId, child: NodeId) -> Option<TextRange> {
     for entry in yaml.own_entries(map)? {
         let is_merge = yaml
             .scalar(entry.key)
-            .is_some_and(|s| s.value == "<<" && s.style == ScalarStyle::Plain);
+            .is_some_and(|s| &*s.value == "<<" && s.style == ScalarStyle::Plain);
         if !is_merge {
             continue;
         }

@@ -139,7 +139,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// The key a node is the value of, when it has one.
 fn key_of(yaml: &Yaml, node: NodeId) -> Option<NodeId> {
-    let parent = yaml.node(node).parent?;
+    let parent = yaml.node(node).parent()?;
     match &yaml.node(parent).kind {
         NodeKind::Mapping { entries, .. } => {
             entries.iter().find(|e| e.value == node).map(|e| e.key)
