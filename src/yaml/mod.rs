@@ -3,9 +3,9 @@
 //! Events come from saphyr-parser's pull iterator (its push API and loaders recurse and overflow
 //! the stack on deep nesting); the tree is built here with an explicit stack and a depth cap.
 //! Every node keeps a byte range with start and end and its scalar style; the few tags are kept
-//! beside the nodes. Aliases are
-//! nodes that point at their anchor's node: nothing is ever copied, so an alias bomb stays as
-//! small as its text. Merge keys (`<<`) are followed by the lookup functions, also by reference.
+//! beside the nodes. Aliases are nodes that point at their anchor's node: nothing is ever
+//! copied, so an alias bomb stays as small as its text. Merge keys (`<<`) are followed by the
+//! lookup functions, also by reference.
 //!
 //! Parsing never fails: it returns whatever tree it could build plus a list of errors (syntax,
 //! duplicate keys, more than one document, nesting too deep).
