@@ -4,6 +4,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::files::{normalize, FileSource};
 use crate::rules::edits::known_str;
 use crate::rules::{declare_rule, Context};
+use crate::yaml::Entry;
 
 declare_rule! {
     /// ## What it does
@@ -100,18 +101,30 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
         let Some(function) = ctx.service.functions.get(event.function) else {
             continue;
         };
-        if !yaml.is_mapping(function.node)
-            || yaml.get(function.node, "image").is_some()
-            || provider_artifact
-            || yaml.path(function.node, &["package", "artifact"]).is_some()
+        if !yaml.is_mapping(function.node) || provider_artifact {
+            continue;
+        }
+        // The four keys this needs, found in one pass over the function's entries (one lookup
+        // each was a quarter of this rule's time on large services). The first of a repeated
+        // key wins, as with `Yaml::get`.
+        let (mut image, mut package, mut own_runtime, mut handler_entry) = (None, None, None, None);
+        for entry in yaml.entries(function.node) {
+            let slot = match yaml.key_text(entry.key) {
+                Some("image") => &mut image,
+                Some("package") => &mut package,
+                Some("runtime") => &mut own_runtime,
+                Some("handler") => &mut handler_entry,
+                _ => continue,
+            };
+            slot.get_or_insert(entry);
+        }
+        if image.is_some()
+            || package.is_some_and(|p: Entry| yaml.get(p.value, "artifact").is_some())
         {
             continue;
         }
         // The framework's default runtime is Node.js.
-        let runtime = match yaml
-            .get_value(function.node, "runtime")
-            .or(provider_runtime)
-        {
+        let runtime = match own_runtime.map(|e: Entry| e.value).or(provider_runtime) {
             Some(node) => match known_str(ctx, node) {
                 Some(runtime) => runtime,
                 None => continue,
@@ -122,7 +135,7 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
         if !(python || runtime.starts_with("nodejs")) {
             continue;
         }
-        let Some(entry) = yaml.get(function.node, "handler") else {
+        let Some(entry) = handler_entry else {
             continue;
         };
         // A value from a variable is someone else's to know.
