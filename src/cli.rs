@@ -124,6 +124,14 @@ struct CheckArgs {
 }
 
 /// Runs the CLI and returns the process exit code.
+impl Cli {
+    /// True for `ws-lint lsp`: a process that lives long, where memory matters more than for a
+    /// run over some files (the binary tunes its allocator on this).
+    pub fn is_language_server(&self) -> bool {
+        matches!(self.command, Some(Command::Lsp { .. }))
+    }
+}
+
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Rules { json }) => print_rules(json),
