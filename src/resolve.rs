@@ -14,7 +14,7 @@
 //! [`FileSource`], cycles are refused, and variables resolving to variables stop at the
 //! framework's depth of 10.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use crate::files::{normalize, FileError, FileSource};
@@ -100,8 +100,8 @@ struct Resolver<'a> {
     appended: String,
     files: Option<(&'a dyn FileSource, PathBuf)>,
     documents: Vec<Document>,
-    loads: HashMap<PathBuf, Load>,
-    reverse: HashMap<NodeId, Vec<NodeId>>,
+    loads: FxHashMap<PathBuf, Load>,
+    reverse: FxHashMap<NodeId, Vec<NodeId>>,
     resolutions: Vec<Resolution>,
     stage: Option<String>,
     /// Definitions met while resolving the current value.
@@ -133,16 +133,16 @@ pub fn resolve(yaml: &mut Yaml, text: &str, path: &str, files: Option<&dyn FileS
         appended: String::new(),
         files: files.map(|f| (f, dir)),
         documents: vec![main],
-        loads: HashMap::new(),
-        reverse: HashMap::new(),
+        loads: FxHashMap::default(),
+        reverse: FxHashMap::default(),
         resolutions: Vec::new(),
         stage,
         definitions: Vec::new(),
         depth: 0,
     };
     let mut pending: Vec<(NodeId, std::sync::Arc<Parsed>)> = Vec::new();
-    let mut seen: HashSet<NodeId> = HashSet::new();
-    let mut done: HashSet<NodeId> = HashSet::new();
+    let mut seen: FxHashSet<NodeId> = FxHashSet::default();
+    let mut done: FxHashSet<NodeId> = FxHashSet::default();
     let mut scanned_documents = 0;
     let mut scanned_nodes = 0;
     for _ in 0..=MAX_DEPTH * 2 {
@@ -567,7 +567,7 @@ enum NodeSet {
     #[default]
     Empty,
     Few(Vec<NodeId>),
-    Many(HashSet<NodeId>),
+    Many(FxHashSet<NodeId>),
 }
 
 impl NodeSet {
@@ -586,7 +586,7 @@ impl NodeSet {
                 true
             }
             NodeSet::Few(nodes) => {
-                let mut set: HashSet<NodeId> = nodes.drain(..).collect();
+                let mut set: FxHashSet<NodeId> = nodes.drain(..).collect();
                 set.insert(node);
                 *self = NodeSet::Many(set);
                 true

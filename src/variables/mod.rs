@@ -20,7 +20,7 @@ pub use parser::{
     parse, Arg, ArgValue, ErrorCode, Literal, Parsed, Segment, Source, SyntaxError, Variable, V4,
 };
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::span::TextRange;
 use crate::yaml::{NodeId, NodeKind, ScalarStyle, ScalarValue, Yaml};
@@ -68,7 +68,7 @@ pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
     }
     let mut out = Vec::new();
     // Values repeat: each distinct text is parsed once.
-    let mut parses: HashMap<&str, std::sync::Arc<Parsed>> = HashMap::new();
+    let mut parses: FxHashMap<&str, std::sync::Arc<Parsed>> = FxHashMap::default();
     for (id, node) in yaml.nodes().skip(first) {
         let NodeKind::Scalar(scalar) = &node.kind else {
             continue;

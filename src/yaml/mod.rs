@@ -15,7 +15,7 @@ mod incremental;
 pub use incremental::{Reparse, ReparsePlan};
 mod scalar;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
@@ -450,8 +450,8 @@ impl Yaml {
             return own.to_vec();
         }
         let mut out = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        self.collect_entries(id, &mut out, &mut seen, &mut HashSet::new(), 0);
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        self.collect_entries(id, &mut out, &mut seen, &mut FxHashSet::default(), 0);
         out
     }
 
@@ -459,8 +459,8 @@ impl Yaml {
         &'a self,
         id: NodeId,
         out: &mut Vec<Entry>,
-        seen: &mut HashSet<&'a str>,
-        visited: &mut HashSet<NodeId>,
+        seen: &mut FxHashSet<&'a str>,
+        visited: &mut FxHashSet<NodeId>,
         depth: usize,
     ) {
         if depth > MAX_ALIAS_HOPS {
@@ -577,7 +577,7 @@ struct Frame {
     /// For mappings past `KEY_INDEX_FROM` entries: where each key was first seen, to report
     /// duplicates. Smaller mappings (nearly all) are searched in place, which spares a copy of
     /// every key.
-    keys: Option<HashMap<String, TextRange>>,
+    keys: Option<FxHashMap<String, TextRange>>,
 }
 
 /// From this many entries on, a mapping's keys are looked up in a hash map.
@@ -597,7 +597,7 @@ struct Builder<'t> {
     offsets: CharOffsets<'t>,
     yaml: Yaml,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, NodeId>,
+    anchors: FxHashMap<usize, NodeId>,
     /// While > 0 we are inside nesting beyond `MAX_DEPTH` and drop events.
     skipped_depth: usize,
     documents: usize,
@@ -610,7 +610,7 @@ impl<'t> Builder<'t> {
             offsets: CharOffsets::new(text),
             yaml: Yaml::default(),
             stack: Vec::new(),
-            anchors: HashMap::new(),
+            anchors: FxHashMap::default(),
             skipped_depth: 0,
             documents: 0,
         }
@@ -1006,7 +1006,7 @@ impl<'t> Builder<'t> {
             return;
         };
         if frame.keys.is_none() && entries.len() >= KEY_INDEX_FROM {
-            let mut keys = HashMap::new();
+            let mut keys = FxHashMap::default();
             for entry in entries {
                 if let Some(earlier) = plain_key_text(&nodes[entry.key]) {
                     keys.entry(earlier.to_string())

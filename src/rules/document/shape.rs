@@ -17,7 +17,7 @@
 //!
 //! Null values are removed before validation, so they are "missing", never a wrong type.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
 use crate::model::FileFormat;
@@ -319,7 +319,7 @@ fn walk(ctx: &Context) -> Vec<Diagnostic> {
     let mut walker = Walker {
         ctx,
         out: Vec::new(),
-        seen: HashSet::new(),
+        seen: FxHashSet::default(),
     };
     walker.walk();
     let mut out = walker.out;
@@ -331,7 +331,7 @@ struct Walker<'c, 'a> {
     ctx: &'c Context<'a>,
     out: Vec<Diagnostic>,
     /// Places already checked (a list of events may be shared by several functions).
-    seen: HashSet<(NodeId, u8)>,
+    seen: FxHashSet<(NodeId, u8)>,
 }
 
 impl Walker<'_, '_> {

@@ -92,7 +92,7 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
         .service
         .provider_value(yaml, &["package", "artifact"])
         .is_some();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let listings = std::cell::RefCell::new(Listings::new());
     for event in &ctx.service.events {
         if yaml.is_null(event.value) || !seen.insert(event.function) {

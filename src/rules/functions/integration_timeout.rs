@@ -71,7 +71,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     // Functions with compiled websocket events, in order, each once.
     let mut functions: Vec<usize> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for event in &ctx.service.events {
         if !yaml.is_null(event.value) && seen.insert(event.function) {
             functions.push(event.function);

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::{normalized_route, routes};
@@ -55,7 +55,7 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for route in routes(ctx) {
         let key = route.key.as_str();
         if key.starts_with('$') {

@@ -5,7 +5,7 @@
 //! place where that event gets its route (which differs from the route's own node when the
 //! event reaches it through a YAML alias or merge key).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::Rule;
 use crate::diagnostics::Edit;
@@ -296,7 +296,7 @@ pub(crate) fn group_by<T, K: std::hash::Hash + Eq + Clone>(
     items: impl IntoIterator<Item = T>,
     key: impl Fn(&T) -> K,
 ) -> Vec<Vec<T>> {
-    let mut index: HashMap<K, usize> = HashMap::new();
+    let mut index: FxHashMap<K, usize> = FxHashMap::default();
     let mut groups: Vec<Vec<T>> = Vec::new();
     for item in items {
         let k = key(&item);

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::rules::routes::{has_unknown_route, routes, scalar_edit, RESERVED};
@@ -70,7 +70,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let all = routes(ctx);
     // Where some route is unknown, it may be the `$connect` that makes `connect` deliberate.
     let unknown = has_unknown_route(ctx);
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for route in all {
         let key = route.key.as_str();
         let Some(reserved) = RESERVED

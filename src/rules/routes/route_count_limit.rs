@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::routes;
@@ -86,7 +86,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let mut distinct: HashSet<&str> = HashSet::new();
+    let mut distinct: FxHashSet<&str> = FxHashSet::default();
     let all = routes(ctx);
     for route in all {
         if !distinct.insert(route.key.as_str()) || distinct.len() <= MAX_ROUTES {

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::rules::routes::scalar_edit;
@@ -64,7 +64,7 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for event in &ctx.service.events {
         let Some(entry) = event.route_response else {
             continue;

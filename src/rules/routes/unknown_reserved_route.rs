@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::rules::routes::{routes, scalar_edit, RESERVED};
@@ -74,7 +74,7 @@ declare_rule! {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     let all = routes(ctx);
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for route in all {
         let key = route.key.as_str();
         if !key.starts_with('$') || RESERVED.contains(&key) {
