@@ -87,13 +87,31 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
         return;
     }
     let bundled = BUNDLERS.iter().any(|b| ctx.service.has_plugin(b));
-    let provider_runtime = ctx.service.provider_value(yaml, &["runtime"]);
+    // Read once: every function without its own runtime has this one.
+    let provider_runtime = ctx
+        .service
+        .provider_value(yaml, &["runtime"])
+        .map(|node| known_str(ctx, node));
     let provider_artifact = ctx
         .service
         .provider_value(yaml, &["package", "artifact"])
         .is_some();
     let mut seen = rustc_hash::FxHashSet::default();
     let listings = std::cell::RefCell::new(Listings::new());
+    // Whether a module path names a source file, by path: functions often share a file, and
+    // each answer costs building paths and looking folders up.
+    let known = std::cell::RefCell::new(rustc_hash::FxHashMap::<String, bool>::default());
+    let exists = |path: &str| {
+        if let Some(&exists) = known.borrow().get(path) {
+            return exists;
+        }
+        let exists = EXTENSIONS.iter().any(|ext| {
+            let file = normalize(&dir.join(format!("{path}{ext}")));
+            listed(&mut listings.borrow_mut(), files, &file)
+        });
+        known.borrow_mut().insert(path.to_string(), exists);
+        exists
+    };
     for event in &ctx.service.events {
         if yaml.is_null(event.value) || !seen.insert(event.function) {
             continue;
@@ -124,11 +142,13 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
             continue;
         }
         // The framework's default runtime is Node.js.
-        let runtime = match own_runtime.map(|e: Entry| e.value).or(provider_runtime) {
-            Some(node) => match known_str(ctx, node) {
-                Some(runtime) => runtime,
-                None => continue,
-            },
+        let runtime = match own_runtime
+            .map(|e: Entry| known_str(ctx, e.value))
+            .or(provider_runtime)
+        {
+            Some(Some(runtime)) => runtime,
+            // A runtime this file cannot know (a variable, say).
+            Some(None) => continue,
             None => "nodejs",
         };
         let python = runtime.starts_with("python");
@@ -156,12 +176,6 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
             // `package.module.function`: Python imports dotted module paths.
             modules.push(module.replace('.', "/"));
         }
-        let exists = |path: &str| {
-            EXTENSIONS.iter().any(|ext| {
-                let file = normalize(&dir.join(format!("{path}{ext}")));
-                listed(&mut listings.borrow_mut(), files, &file)
-            })
-        };
         if modules.iter().any(|m| exists(m)) {
             continue;
         }
