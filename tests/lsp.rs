@@ -957,32 +957,16 @@ async fn typing_keeps_the_last_analysis_that_parsed_for_completion() {
     let uri = uri("serverless.yml");
     let mut text = RICH.to_string();
     client.open(&uri, &text).await;
-    type_after(
-        &mut client,
-        &uri,
-        &mut text,
-        "handler: handler.mess",
-        "x",
-        2,
-    )
-    .await;
-    assert_eq!(
-        essentials(&client.diagnostics(&uri, Some(2)).await),
-        cli_diagnostics("serverless.yml", &text, ColumnEncoding::Utf16)
-    );
-    type_after(
-        &mut client,
-        &uri,
-        &mut text,
-        "route: joinRoom",
-        "s\n          authorizer: ",
-        3,
-    )
-    .await;
-    assert_eq!(
-        essentials(&client.diagnostics(&uri, Some(3)).await),
-        cli_diagnostics("serverless.yml", &text, ColumnEncoding::Utf16)
-    );
+    for (marker, inserted, version) in [
+        ("handler: handler.mess", "x", 2),
+        ("route: joinRoom", "s\n          authorizer: ", 3),
+    ] {
+        type_after(&mut client, &uri, &mut text, marker, inserted, version).await;
+        assert_eq!(
+            essentials(&client.diagnostics(&uri, Some(version)).await),
+            cli_diagnostics("serverless.yml", &text, ColumnEncoding::Utf16)
+        );
+    }
     type_after(&mut client, &uri, &mut text, "handler: ", "\"", 4).await;
     let diagnostics = client.diagnostics(&uri, Some(4)).await;
     assert_eq!(diagnostics[0]["code"], "WS001");
