@@ -357,6 +357,13 @@ fn check(args: CheckArgs) -> i32 {
         let (fixed, single) = if args.fix || args.diff {
             // Fixes apply to the linted file only.
             let fixed = crate::fix(&original, &input.display, &settings, args.unsafe_fixes);
+            if let Some(refused) = &fixed.refused {
+                // The last line of defence: a file that would stop parsing is not written.
+                push(
+                    &errors,
+                    format!("{}: no fix written: {refused}", input.display),
+                );
+            }
             *lock(&fixed_count) += fixed.applied;
             (Some(fixed.text), Some(fixed.analysis))
         } else if matches!(input.source, Source::Stdin) {

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod files;
+mod fixing;
 pub mod lsp;
 pub mod model;
 pub mod render;
@@ -19,6 +20,8 @@ mod suppression;
 pub mod synthetic;
 pub mod variables;
 pub mod yaml;
+
+pub use fixing::{fix, AppliedFix, FixRefused, Fixed, MAX_FIX_ROUNDS};
 
 use config::Settings;
 use diagnostics::Diagnostic;
@@ -186,12 +189,14 @@ fn run(
             add(&rules::HANDLER_FILE_MISSING, severity, out);
         }
     }
+    fixing::keep_aliases_working(&yaml, &mut diagnostics);
     point_at_definitions(&yaml, &combined, &outcome.resolutions, &mut diagnostics);
     let mut per_document = route(&outcome.documents, diagnostics);
     let main_diagnostics = per_document.remove(0);
     let mut main_diagnostics =
         suppression::apply(text, &yaml, &line_index, settings, main_diagnostics, parsed);
     sort_and_dedup(&mut main_diagnostics);
+    fixing::keep_line_endings(text, &mut main_diagnostics);
     let mut included = Vec::new();
     for (document, diagnostics) in outcome.documents.into_iter().skip(1).zip(per_document) {
         let line_index = LineIndex::new(&document.text);
@@ -209,6 +214,7 @@ fn run(
             parsed && parses,
         );
         sort_and_dedup(&mut diagnostics);
+        fixing::keep_line_endings(&document.text, &mut diagnostics);
         included.push(FileAnalysis {
             path: document.path,
             text: document.text,
@@ -352,42 +358,6 @@ fn route(documents: &[resolve::Document], diagnostics: Vec<Diagnostic>) -> Vec<V
         }
     }
     out
-}
-
-/// Fix rounds before giving up on a text whose fixes keep producing new fixes.
-const MAX_FIX_ROUNDS: usize = 10;
-
-/// The result of [`fix`]: the fixed text and its analysis.
-#[derive(Debug)]
-pub struct Fixed {
-    pub text: String,
-    /// Fixes applied over all rounds.
-    pub applied: usize,
-    /// The analysis of the fixed text (what is left).
-    pub analysis: Analysis,
-}
-
-/// Applies fixes (the safe ones, or all with `include_unsafe`) round after round, re-linting in
-/// between, until none applies. Overlapping fixes wait for the next round, so they never
-/// corrupt each other. What `--fix` and the editor's "fix all" do.
-pub fn fix(text: &str, path: &str, settings: &Settings, include_unsafe: bool) -> Fixed {
-    let mut analysis = analyze(text, path, settings);
-    let mut current = text.to_string();
-    let mut applied = 0;
-    for _ in 0..MAX_FIX_ROUNDS {
-        let outcome = diagnostics::apply_fixes(&current, &analysis.diagnostics, include_unsafe);
-        if outcome.applied == 0 || outcome.text == current {
-            break;
-        }
-        applied += outcome.applied;
-        current = outcome.text;
-        analysis = analyze(&current, path, settings);
-    }
-    Fixed {
-        text: current,
-        applied,
-        analysis,
-    }
 }
 
 /// Output order: by position, then code, then message; exact repeats removed.

@@ -10,14 +10,12 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::convert::Converter;
 use super::documents::Snapshot;
-use crate::diagnostics::{apply_fixes, Diagnostic, Edit};
+use crate::diagnostics::{Diagnostic, Edit};
 use crate::span::{ColumnEncoding, TextRange};
 use crate::yaml::NodeKind;
 
 /// The kind of the fix-all action.
 pub const FIX_ALL: &str = "source.fixAll.ws-lint";
-/// Rounds of fixes before giving up (the CLI's limit too).
-const MAX_FIX_ROUNDS: usize = 10;
 
 pub fn code_actions(
     uri: &Uri,
@@ -115,28 +113,29 @@ fn action(
     })
 }
 
-/// Applies safe fixes in rounds like `ws-lint --fix`, and returns one edit covering the change
-/// (the text between the common prefix and suffix), or `None` when nothing changes.
+/// Applies safe fixes in rounds exactly as `ws-lint --fix` does (the core's [`crate::fix`]),
+/// and returns one edit covering the change (the text between the common prefix and suffix),
+/// or `None` when nothing changes or the fixes would break the file.
 fn fix_all_edit(
     original: &str,
     snapshot: &Snapshot,
     settings: &crate::config::Settings,
     path: &str,
 ) -> Option<Edit> {
-    let mut current = original.to_string();
-    let mut outcome = apply_fixes(&current, &snapshot.analysis.diagnostics, false);
-    for _ in 0..MAX_FIX_ROUNDS {
-        if outcome.applied == 0 || outcome.text == current {
-            break;
-        }
-        current = outcome.text;
-        let analysis = crate::analyze(&current, path, settings);
-        outcome = apply_fixes(&current, &analysis.diagnostics, false);
-    }
-    if current == original {
+    // Asked for on most cursor moves: without a safe fix in sight, no need to run the rounds.
+    let any_safe_fix = snapshot.analysis.diagnostics.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| f.safe && !f.edits.is_empty())
+    });
+    if !any_safe_fix {
         return None;
     }
-    Some(minimal_edit(original, &current))
+    let fixed = crate::fix(original, path, settings, false);
+    if fixed.refused.is_some() || fixed.text == original {
+        return None;
+    }
+    Some(minimal_edit(original, &fixed.text))
 }
 
 /// One edit turning `old` into `new`: the differing middle, on char boundaries.
