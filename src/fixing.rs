@@ -78,6 +78,17 @@ pub struct Fixed {
 /// `--fix`, `--diff` and the editor's "fix all" do.
 pub fn fix(text: &str, path: &str, settings: &Settings, include_unsafe: bool) -> Fixed {
     let original = crate::analyze(text, path, settings);
+    fix_from(text, path, settings, include_unsafe, original)
+}
+
+/// [`fix`] from the analysis of `text` already made.
+fn fix_from(
+    text: &str,
+    path: &str,
+    settings: &Settings,
+    include_unsafe: bool,
+    original: Analysis,
+) -> Fixed {
     let mut analysis = None::<Analysis>;
     let mut current = text.to_string();
     let mut rounds = Vec::new();
@@ -381,6 +392,91 @@ fn with_crlf(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::diagnostics::Fix;
+
+    /// The last line of defence, for a fix that slipped past the checks that build fixes.
+    #[test]
+    fn a_round_that_breaks_the_file_is_refused_and_the_fix_named() {
+        let text = "service: a\nprovider:\n  name: aws\ncustom:\n  a: &x 1\n  b: *x\n";
+        let settings = Settings::default();
+        let mut analysis = crate::analyze(text, "serverless.yml", &settings);
+        assert!(analysis.yaml.errors().is_empty());
+        let start = text.find("  a:").unwrap();
+        let end = text.find("  b:").unwrap();
+        let rule = crate::rules::all()
+            .iter()
+            .find(|r| r.code == "WS201")
+            .unwrap();
+        let removes_the_anchor = Fix::unsafe_(
+            "remove the authorizer",
+            vec![Edit::delete(TextRange::new(start, end))],
+        );
+        analysis.diagnostics.push(
+            Diagnostic::new(rule, TextRange::new(start + 2, start + 3), "x")
+                .with_fix(removes_the_anchor),
+        );
+        let fixed = fix_from(text, "serverless.yml", &settings, true, analysis);
+        assert_eq!(fixed.text, text, "nothing is fixed");
+        assert_eq!((fixed.applied, fixed.rounds.len()), (0, 0));
+        let refused = fixed.refused.expect("the round is refused");
+        assert_eq!((refused.code, refused.line), ("WS201", 5));
+        assert!(
+            refused.to_string().starts_with(
+                "the WS201 fix at line 5 (remove the authorizer) would make the file invalid ("
+            ) && refused.error.contains("unknown anchor"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_fix_that_removes_or_edits_inside_an_anchor_in_use_is_not_offered() {
+        let text = "custom:\n  a: &x\n    k: 1\n  b: *x\n  c: &y 2\n";
+        let yaml = Yaml::parse(text);
+        let rule = crate::rules::all()[0];
+        let with = |range: TextRange, new: &str| {
+            Diagnostic::new(rule, range, "x")
+                .with_fix(Fix::safe("f", vec![Edit::replace(range, new)]))
+        };
+        let k = text.find("k: 1").unwrap();
+        let b = text.find("  b:").unwrap();
+        let c = text.find("  c:").unwrap();
+        let mut diagnostics = vec![
+            // Removes `a: &x` and what it anchors.
+            with(TextRange::new(text.find("  a:").unwrap(), b), ""),
+            // Changes what `*x` repeats.
+            with(TextRange::new(k + 3, k + 4), "2"),
+            // Removes the alias: the anchor stays, so that is fine.
+            with(TextRange::new(b, c), ""),
+            // `&y` is used by no alias.
+            with(TextRange::new(c, text.len()), ""),
+        ];
+        keep_aliases_working(&yaml, &mut diagnostics);
+        let offered: Vec<bool> = diagnostics.iter().map(|d| d.fix.is_some()).collect();
+        assert_eq!(offered, [false, false, true, true]);
+    }
+
+    #[test]
+    fn new_lines_of_a_fix_follow_the_line_endings_around_it() {
+        let rule = crate::rules::all()[0];
+        let insert = |at: usize| {
+            Diagnostic::new(rule, TextRange::empty(at), "x")
+                .with_fix(Fix::safe("f", vec![Edit::insert(at, "a: 1\nb: 2\n")]))
+        };
+        let text = "x: 1\r\ny: 2\r\n";
+        let mut diagnostics = vec![insert(6), insert(text.len())];
+        keep_line_endings(text, &mut diagnostics);
+        for d in &diagnostics {
+            assert_eq!(d.fix.as_ref().unwrap().edits[0].text, "a: 1\r\nb: 2\r\n");
+        }
+        let lf = "x: 1\ny: 2\n";
+        let mut diagnostics = vec![insert(5)];
+        keep_line_endings(lf, &mut diagnostics);
+        assert_eq!(
+            diagnostics[0].fix.as_ref().unwrap().edits[0].text,
+            "a: 1\nb: 2\n"
+        );
+    }
 
     #[test]
     fn bare_line_feeds_become_crlf_and_crlf_stays() {
