@@ -154,7 +154,6 @@ fn plan_round<'a>(text: &str, analysis: &'a Analysis, include_unsafe: bool) -> V
         .collect();
     candidates.sort_by_key(|(d, f)| (f.edits.iter().map(|e| e.range.start).min(), d.range.start));
     let mut taken: Vec<(&Diagnostic, &Fix, Vec<usize>)> = Vec::new();
-    let mut all_edits: Vec<Edit> = Vec::new();
     for (diagnostic, fix) in candidates {
         let subjects = subjects_of(&events, diagnostic, fix);
         let interferes = taken.iter().any(|(other, other_fix, other_subjects)| {
@@ -166,16 +165,33 @@ fn plan_round<'a>(text: &str, analysis: &'a Analysis, include_unsafe: bool) -> V
         if interferes {
             continue;
         }
-        let mut candidate = all_edits.clone();
-        candidate.extend(fix.edits.iter().cloned());
-        // Edits out of bounds or splitting a character: never applied.
-        if apply_edits(text, &candidate).is_none() {
+        // Edits out of bounds, splitting a character or overlapping each other: never applied.
+        if !applies(text, &fix.edits) {
             continue;
         }
-        all_edits = candidate;
         taken.push((diagnostic, fix, subjects));
     }
     taken.into_iter().map(|(d, _, _)| d).collect()
+}
+
+/// Whether `edits` apply to `text` (what [`apply_edits`] checks, without building the text:
+/// a large file with many fixes would otherwise be copied once per fix).
+fn applies(text: &str, edits: &[Edit]) -> bool {
+    let mut ranges: Vec<TextRange> = edits.iter().map(|e| e.range).collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut at = 0;
+    for range in ranges {
+        if range.start < at
+            || range.start > range.end
+            || range.end > text.len()
+            || !text.is_char_boundary(range.start)
+            || !text.is_char_boundary(range.end)
+        {
+            return false;
+        }
+        at = range.end;
+    }
+    true
 }
 
 fn edits_overlap(a: &Fix, b: &Fix) -> bool {
