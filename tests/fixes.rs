@@ -128,3 +128,22 @@ fn a_new_entry_never_goes_inside_a_block_scalar() {
     assert_eq!(format(&fixed), format(text));
     assert_eq!(format(text).as_deref(), Some("$context.requestId\n\n"));
 }
+
+#[test]
+fn quick_fixes_offered_to_the_editor_carry_the_files_line_endings() {
+    // The language server sends each diagnostic's edits as they are: they must hold CRLF.
+    let text = "service: chat\r\nprovider:\r\n  name: aws\r\n  tags:\r\n    team: chat\r\n  logs:\r\n    websocket: true\r\nfunctions:\r\n  connect:\r\n    handler: handler.connect\r\n    events:\r\n      - websocket: $connect\r\n";
+    let analysis = ws_lint::analyze(text, "serverless.yml", &Default::default());
+    let multi_line: Vec<&str> = analysis
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .map(|e| e.text.as_str())
+        .filter(|t| t.contains('\n'))
+        .collect();
+    assert!(multi_line.len() >= 2, "{multi_line:?}");
+    for edit in multi_line {
+        assert!(!edit.replace("\r\n", "").contains('\n'), "{edit:?}");
+    }
+}
