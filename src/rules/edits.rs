@@ -100,6 +100,40 @@ pub fn entry_lines(ctx: &Context, key: NodeId, value: NodeId) -> Option<TextRang
     Some(TextRange::new(line_start, line_end))
 }
 
+/// Where the text of `value` really ends, given the end of its node (`end`) and the
+/// indentation of its key: new entries go after it. A block scalar (`|`, `>`) owns the lines after its
+/// last character that are blank or indented deeper than its key: with `|+` the blank ones are
+/// part of its value, so a new entry goes after them, never between.
+pub fn value_end(ctx: &Context, end: usize, value: NodeId, key_indent: usize) -> usize {
+    let (text, yaml) = (ctx.text, ctx.yaml);
+    let is_block = yaml
+        .scalar(value)
+        .is_some_and(|s| matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded));
+    if !is_block || yaml.is_alias(value) {
+        return end;
+    }
+    // From the end of the scalar's last line, every following line it owns.
+    let Some(first_break) = text[end..].find('\n') else {
+        return end;
+    };
+    let mut owned_end = end;
+    let mut line_start = end + first_break + 1;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let line = text[line_start..line_end].trim_end_matches('\r');
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !(line.trim().is_empty() || indent > key_indent) {
+            break;
+        }
+        // The entry is added after the line break that ends this owned line.
+        owned_end = line_end.saturating_sub(usize::from(text[..line_end].ends_with('\r')));
+        line_start = line_end + 1;
+    }
+    owned_end
+}
+
 /// The indentation (spaces) of the line holding `offset`.
 pub fn indentation_at(text: &str, offset: usize) -> &str {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);

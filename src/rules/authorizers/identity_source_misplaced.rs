@@ -1,7 +1,7 @@
 use super::{is_local_entry, plain_string, DEFAULT_IDENTITY_SOURCE};
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::model::{Authorizer, AuthorizerForm, FileFormat, WebsocketEvent};
-use crate::rules::edits::{entry_lines, indentation_at};
+use crate::rules::edits::{entry_lines, indentation_at, value_end};
 use crate::rules::{declare_rule, Context};
 use crate::span::TextRange;
 use crate::variables;
@@ -212,7 +212,12 @@ fn convert(
                 return None;
             }
             let last = own.last()?;
-            let end = yaml.range(last.value).end.max(yaml.range(last.key).end);
+            let end = value_end(
+                ctx,
+                yaml.range(last.value).end.max(yaml.range(last.key).end),
+                last.value,
+                inner.len(),
+            );
             let (at, lead) = match text[end..].find('\n') {
                 Some(i) => (end + i + 1, ""),
                 None => (text.len(), "\n"),

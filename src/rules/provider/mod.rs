@@ -189,7 +189,7 @@ pub(crate) fn add_entry(ctx: &Context, map: NodeId, key: &str, value: NewValue) 
     let first = own.first()?;
     let indent = line_indent(text, yaml.range(first.key).start)?;
     let last = own.last()?;
-    let end = after_block_scalar(text, entry_end(last), yaml, last.value, indent.len());
+    let end = crate::rules::edits::value_end(ctx, entry_end(last), last.value, indent.len());
     let line = match value {
         NewValue::Scalar(v) => format!("{indent}{key}: {v}"),
         NewValue::Mapping(k, v) => {
@@ -201,47 +201,6 @@ pub(crate) fn add_entry(ctx: &Context, map: NodeId, key: &str, value: NewValue) 
         Some(i) => Edit::insert(end + i + 1, format!("{line}\n")),
         None => Edit::insert(text.len(), format!("\n{line}")),
     })
-}
-
-/// Where the text of `value` really ends. A block scalar (`|`, `>`) owns the lines after its
-/// last character that are blank or indented deeper than its key: with `|+` the blank ones are
-/// part of its value, so a new entry goes after them, never between.
-fn after_block_scalar(
-    text: &str,
-    end: usize,
-    yaml: &crate::yaml::Yaml,
-    value: NodeId,
-    key_indent: usize,
-) -> usize {
-    let is_block = yaml.scalar(value).is_some_and(|s| {
-        matches!(
-            s.style,
-            crate::yaml::ScalarStyle::Literal | crate::yaml::ScalarStyle::Folded
-        )
-    });
-    if !is_block || yaml.is_alias(value) {
-        return end;
-    }
-    // From the end of the scalar's last line, every following line it owns.
-    let Some(first_break) = text[end..].find('\n') else {
-        return end;
-    };
-    let mut owned_end = end;
-    let mut line_start = end + first_break + 1;
-    while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i);
-        let line = text[line_start..line_end].trim_end_matches('\r');
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if !(line.trim().is_empty() || indent > key_indent) {
-            break;
-        }
-        // The entry is added after the line break that ends this owned line.
-        owned_end = line_end.saturating_sub(usize::from(text[..line_end].ends_with('\r')));
-        line_start = line_end + 1;
-    }
-    owned_end
 }
 
 /// An edit that turns `key: scalar` into `key:` holding the mapping `{child: value}` (block style
