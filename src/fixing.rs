@@ -328,6 +328,11 @@ fn blame(
 /// node, which would change every place the alias repeats it, not just the one the diagnostic
 /// is about.
 pub(crate) fn keep_aliases_working(yaml: &Yaml, diagnostics: &mut [Diagnostic]) {
+    // Runs on every analysis (every keystroke in the editor): the walk over the tree only when
+    // there is a fix to check.
+    if !diagnostics.iter().any(|d| d.fix.is_some()) {
+        return;
+    }
     let anchored: Vec<TextRange> = {
         let mut targets: Vec<TextRange> = yaml
             .nodes()
@@ -443,6 +448,32 @@ mod tests {
             ) && refused.error.contains("unknown anchor"),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn a_fix_whose_diagnostic_reads_what_another_fix_edits_waits_for_the_next_round() {
+        let text = "service: a\nprovider:\n  name: aws\ncustom:\n  x: 1\n  y: 2\n  z: 3\n";
+        let mut analysis = crate::analyze(text, "serverless.yml", &Settings::default());
+        let rule = crate::rules::all()[0];
+        let at = |s: &str| {
+            let start = text.find(s).unwrap();
+            TextRange::new(start, start + s.len())
+        };
+        let edit_x = Diagnostic::new(rule, at("x: 1"), "x")
+            .with_fix(Fix::safe("x", vec![Edit::replace(at("1"), "10")]));
+        // Reads `x` (a related location) and edits `y`: not in the same round as `edit_x`.
+        let reads_x = Diagnostic::new(rule, at("y: 2"), "y")
+            .with_related(at("x: 1"), "because of x")
+            .with_fix(Fix::safe("y", vec![Edit::replace(at("2"), "20")]));
+        // Independent of both.
+        let edit_z = Diagnostic::new(rule, at("z: 3"), "z")
+            .with_fix(Fix::safe("z", vec![Edit::replace(at("3"), "30")]));
+        analysis.diagnostics = vec![edit_x, reads_x, edit_z];
+        let round: Vec<&str> = plan_round(text, &analysis, false)
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(round, ["x", "z"]);
     }
 
     #[test]
