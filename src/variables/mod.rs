@@ -281,6 +281,37 @@ fn has_v4_placeholder(text: &str) -> bool {
     false
 }
 
+/// The `${ source:... }` forms of `text` with whitespace right after `${`: v3 leaves them as
+/// text (a variable must start with a lowercase letter), v4 trims the source and resolves them
+/// (facts §6.1). Spans from `$` to `}` inclusive, in `text`.
+pub fn spaced_variables(text: &str) -> Vec<TextRange> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut search = 0;
+    while let Some(found) = text[search..].find("${") {
+        let start = search + found;
+        search = start + 2;
+        let backslashes = bytes[..start]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if backslashes % 2 == 1 || !bytes.get(start + 2).is_some_and(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let Some(body) = placeholder_body(&text[start + 2..]) else {
+            continue;
+        };
+        let trimmed = body.trim();
+        if trimmed.starts_with(|c: char| c.is_ascii_lowercase()) && is_v4_placeholder(trimmed) {
+            let end = start + 2 + body.len() + 1;
+            out.push(TextRange::new(start, end));
+            search = end;
+        }
+    }
+    out
+}
+
 /// The text up to the `}` that closes a `${`, counting nested braces.
 fn placeholder_body(rest: &str) -> Option<&str> {
     let mut depth = 1;
