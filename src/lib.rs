@@ -312,7 +312,7 @@ fn point_at_definitions(
 
 /// A finding about a value merged in by `<<` already points at that `<<` (its copy sits there,
 /// `Yaml::place_merges_at_use`): the anchor it comes from becomes a related location, and a
-/// fix is dropped when it would edit the `<<` entry, which holds no value to edit.
+/// fix is dropped when it would edit inside the `<<` entry, which holds no value to edit.
 fn point_at_merge_anchors(sites: &[yaml::MergeSite], diagnostics: &mut [Diagnostic]) {
     if sites.is_empty() {
         return;
@@ -329,10 +329,16 @@ fn point_at_merge_anchors(sites: &[yaml::MergeSite], diagnostics: &mut [Diagnost
                 });
             }
         }
+        // An edit inside a `<<` (or cutting through it) would write a value over the merge
+        // key; one that takes the whole entry along (removing the mapping) is fine.
         let touches_a_site = |e: &diagnostics::Edit| {
-            sites
-                .iter()
-                .any(|s| e.range.start <= s.site.end && s.site.start <= e.range.end)
+            sites.iter().any(|s| {
+                let (edit, site) = (e.range, s.site);
+                let inside = site.start <= edit.start && edit.end <= site.end;
+                let cuts = edit.start < site.end && site.start < edit.end;
+                let covers = edit.start <= site.start && site.end <= edit.end;
+                inside || (cuts && !covers)
+            })
         };
         if diagnostic
             .fix

@@ -205,7 +205,12 @@ pub(super) fn lower(yaml: &Yaml, service: &Service) -> Generated {
     out.has_deployment = true;
     match service.api {
         ApiOwner::Service => {
-            push(&mut out, "WebsocketsApi".into(), GeneratedKind::Api, first.key);
+            push(
+                &mut out,
+                "WebsocketsApi".into(),
+                GeneratedKind::Api,
+                first.key,
+            );
             push(
                 &mut out,
                 "WebsocketsDeploymentStage".into(),
@@ -311,8 +316,8 @@ fn authorizer_name(yaml: &Yaml, authorizer: &super::Authorizer) -> Option<String
         AuthorizerForm::Object { name, arn, .. } => {
             if let Some(arn) = arn.filter(|a| !yaml.is_null(a.value)) {
                 let value = yaml.resolve(arn.value);
-                let is_function = yaml.is_mapping(value)
-                    || yaml.scalar_value(value) == Some(ScalarValue::Tagged);
+                let is_function =
+                    yaml.is_mapping(value) || yaml.scalar_value(value) == Some(ScalarValue::Tagged);
                 if !is_function {
                     let text = yaml.str(value)?;
                     if !text.is_empty() {

@@ -286,7 +286,11 @@ fn variable_api_owner(text: &str, entry: Entry) -> ApiOwner {
             _ => ApiOwner::External(entry),
         },
         // Text around the variable: the id is never empty.
-        segments if segments.iter().any(|s| matches!(s, variables::Segment::Variable(_))) => {
+        segments
+            if segments
+                .iter()
+                .any(|s| matches!(s, variables::Segment::Variable(_))) =>
+        {
             ApiOwner::External(entry)
         }
         // Only forms v4 alone resolves (`${ self:x }`): unknown.

@@ -1023,7 +1023,9 @@ impl Walker<'_, '_> {
             )
         });
         let mut diagnostic = Diagnostic::new(&unknown_key::RULE, range, message);
-        if merged_at.is_some() {
+        // A merged entry is normally a copy placed at the `<<` (the pipeline then relates the
+        // anchor); only one left at the anchor has a definition elsewhere to show.
+        if merged_at.is_some() && self.range(entry.key) != range {
             diagnostic =
                 diagnostic.with_related(self.range(entry.key), format!("`{name}` is defined here"));
         }

@@ -129,7 +129,10 @@ fn close_names<'g>(name: &str, generated: impl Iterator<Item = &'g str>) -> Vec<
     let split_name = |id: &str| -> (String, &'static str) {
         SUFFIXES
             .iter()
-            .find_map(|suffix| id.strip_suffix(suffix).map(|prefix| (prefix.to_ascii_lowercase(), *suffix)))
+            .find_map(|suffix| {
+                id.strip_suffix(suffix)
+                    .map(|prefix| (prefix.to_ascii_lowercase(), *suffix))
+            })
             .unwrap_or((id.to_ascii_lowercase(), ""))
     };
     let (prefix, suffix) = split_name(name);

@@ -91,7 +91,10 @@ fn report(ctx: &Context, node: NodeId, out: &mut Vec<Diagnostic>) {
         let Some(written) = scalar.value.get(span.as_range()) else {
             continue;
         };
-        let Some(inner) = written.get(2..written.len().saturating_sub(1)).map(str::trim) else {
+        let Some(inner) = written
+            .get(2..written.len().saturating_sub(1))
+            .map(str::trim)
+        else {
             continue;
         };
         let canonical = format!("${{{inner}}}");
