@@ -185,3 +185,40 @@ impl Yaml {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_values_stand_at_the_merge_key() {
+        let text = "x: &x\n  a: 1\nm:\n  b: 2\n  <<: *x\n";
+        let mut yaml = Yaml::parse(text);
+        let sites = yaml.place_merges_at_use(100);
+        assert_eq!(sites.len(), 1);
+        let root = yaml.root().unwrap();
+        let m = yaml.get_value(root, "m").unwrap();
+        let a = yaml.get(m, "a").unwrap();
+        assert_eq!(&text[yaml.range(a.key).as_range()], "<<");
+        assert_eq!(yaml.str(a.value), Some("1"));
+        // The anchor itself is unchanged.
+        let x = yaml.get_value(root, "x").unwrap();
+        assert_eq!(&text[yaml.range(yaml.get(x, "a").unwrap().key).as_range()], "a");
+    }
+
+    #[test]
+    fn merge_bombs_and_self_merges_stay_within_the_budget() {
+        let mut text = String::from("a0: &a0 {k: v}\n");
+        for level in 1..20 {
+            let previous = level - 1;
+            text.push_str(&format!(
+                "a{level}: &a{level} {{<<: [*a{previous}, *a{previous}, *a{previous}]}}\n"
+            ));
+        }
+        text.push_str("loop: &loop {<<: *loop}\n");
+        let mut yaml = Yaml::parse(&text);
+        let before = yaml.len();
+        yaml.place_merges_at_use(1_000);
+        assert!(yaml.len() <= before + 1_000);
+    }
+}
