@@ -35,11 +35,14 @@ pub fn hover(
             }
         }
     }
-    if let Some((reference, text)) = variable_at(current, model, offset) {
+    let variable = variable_at(current, model, offset);
+    let on_variable = variable.is_some();
+    if let Some((reference, text)) = variable {
         sections.insert(0, text);
         range = Some(reference);
     }
-    if let Some((text, at)) = generated_ids(current, offset) {
+    // On a `${...}` the variable is the subject, not the event around it.
+    if let Some((text, at)) = generated_ids(current, offset).filter(|_| !on_variable) {
         sections.push(text);
         range = range.or(Some(at));
     }

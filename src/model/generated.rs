@@ -4,6 +4,8 @@
 //! `DependsOn`, `${Name}` in `Fn::Sub`). WS704 and the editor features (hover, go to
 //! definition, completion) all read them from here.
 
+use rustc_hash::FxHashMap;
+
 use super::{ApiOwner, AuthorizerForm, Service};
 use crate::span::TextRange;
 use crate::variables;
@@ -59,6 +61,8 @@ pub struct Generated {
     pub unknown_api: bool,
     /// `WebsocketsDeployment<hash>`: generated whenever there are websocket events.
     pub has_deployment: bool,
+    /// Position in `ids` by name: a service may have a quarter of a million of them.
+    index: FxHashMap<String, usize>,
 }
 
 /// `normalizedFn`: `-` → `Dash`, `_` → `Underscore`, then the first letter upper-cased.
@@ -106,7 +110,7 @@ pub fn in_websocket_namespace(name: &str) -> bool {
 
 impl Generated {
     pub fn find(&self, id: &str) -> Option<&GeneratedId> {
-        self.ids.iter().find(|g| g.id == id)
+        self.index.get(id).and_then(|&i| self.ids.get(i))
     }
 
     /// Whether `name` (in the websocket namespace) may exist although it is not listed: the
@@ -143,9 +147,11 @@ impl Generated {
 }
 
 fn push(out: &mut Generated, id: String, kind: GeneratedKind, origin: NodeId) {
-    if out.find(&id).is_none() {
-        out.ids.push(GeneratedId { id, kind, origin });
+    if out.index.contains_key(&id) {
+        return;
     }
+    out.index.insert(id.clone(), out.ids.len());
+    out.ids.push(GeneratedId { id, kind, origin });
 }
 
 /// A scalar's text when it is known (no variable, not null).

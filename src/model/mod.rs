@@ -151,7 +151,10 @@ impl Service {
             };
             for &item in items {
                 if let Some(entry) = yaml.get(item, "websocket") {
-                    service.events.push(lower_event(yaml, index, item, entry));
+                    let major = service.framework_major;
+                    service
+                        .events
+                        .push(lower_event(yaml, index, item, entry, major));
                 }
             }
         }
@@ -333,7 +336,13 @@ fn lower_functions(yaml: &Yaml, functions: NodeId) -> Vec<Function> {
     out
 }
 
-fn lower_event(yaml: &Yaml, function: usize, item: NodeId, entry: Entry) -> WebsocketEvent {
+fn lower_event(
+    yaml: &Yaml,
+    function: usize,
+    item: NodeId,
+    entry: Entry,
+    major: Option<u64>,
+) -> WebsocketEvent {
     let value = entry.value;
     let mut event = WebsocketEvent {
         function,
@@ -347,7 +356,7 @@ fn lower_event(yaml: &Yaml, function: usize, item: NodeId, entry: Entry) -> Webs
     if yaml.is_mapping(value) {
         event.route = yaml
             .get_value(value, "route")
-            .and_then(|node| lower_route(yaml, node));
+            .and_then(|node| lower_route(yaml, node, major));
         event.route_response = yaml.get(value, "routeResponseSelectionExpression");
         event.authorizer = yaml.get(value, "authorizer").map(|entry| Authorizer {
             key: entry.key,
@@ -355,20 +364,20 @@ fn lower_event(yaml: &Yaml, function: usize, item: NodeId, entry: Entry) -> Webs
             form: lower_authorizer_form(yaml, entry.value),
         });
     } else {
-        event.route = lower_route(yaml, value);
+        event.route = lower_route(yaml, value, major);
     }
     event
 }
 
 /// A route key from a scalar: strings, and numbers or booleans that the framework coerces to
 /// strings. Null, lists and mappings give no route (the shape rules report them).
-fn lower_route(yaml: &Yaml, node: NodeId) -> Option<Route> {
+fn lower_route(yaml: &Yaml, node: NodeId, major: Option<u64>) -> Option<Route> {
     let value = yaml.scalar_value(node)?;
     if matches!(value, ScalarValue::Null | ScalarValue::Tagged) {
         return None;
     }
     let key = yaml.str(node)?.to_string();
-    let known = !variables::has_variable(&key);
+    let known = !variables::has_variable_for(&key, major);
     Some(Route { node, key, known })
 }
 

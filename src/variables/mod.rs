@@ -38,6 +38,19 @@ pub fn has_variable(text: &str) -> bool {
     has_v4_placeholder(text)
 }
 
+/// [`has_variable`] for a service whose `frameworkVersion` names `major`: v3 leaves the forms
+/// only v4 resolves (`${ self:x }` with its space, `${Foo:bar}`) as literal text.
+pub fn has_variable_for(text: &str, major: Option<u64>) -> bool {
+    if major != Some(3) {
+        return has_variable(text);
+    }
+    if !text.contains("${") {
+        return false;
+    }
+    let parsed = parse(text);
+    parsed.has_variables() || parsed.error.is_some() || parsed.too_deep
+}
+
 /// A string value holding variables (or a syntax error).
 #[derive(Clone, Debug)]
 pub struct ValueVariables {

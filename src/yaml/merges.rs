@@ -203,7 +203,10 @@ mod tests {
         assert_eq!(yaml.str(a.value), Some("1"));
         // The anchor itself is unchanged.
         let x = yaml.get_value(root, "x").unwrap();
-        assert_eq!(&text[yaml.range(yaml.get(x, "a").unwrap().key).as_range()], "a");
+        assert_eq!(
+            &text[yaml.range(yaml.get(x, "a").unwrap().key).as_range()],
+            "a"
+        );
     }
 
     #[test]

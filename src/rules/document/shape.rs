@@ -24,7 +24,7 @@ use crate::model::FileFormat;
 use crate::rules::edits::replace_scalar;
 use crate::rules::{suggest, Context, Rule};
 use crate::span::TextRange;
-use crate::variables::has_variable;
+use crate::variables::has_variable_for;
 use crate::yaml::{Entry, NodeId, NodeKind, ScalarStyle, ScalarValue, YamlErrorKind};
 
 use super::{coerced_type, unknown_key, wrong_type};
@@ -51,7 +51,7 @@ pub(crate) fn kind(ctx: &Context, node: NodeId) -> Kind {
     if let Some(tag) = yaml.tag(id) {
         if tag == "!!str" {
             return match yaml.str(id) {
-                Some(s) if !has_variable(s) => Kind::Str,
+                Some(s) if !has_variable_for(s, ctx.service.framework_major) => Kind::Str,
                 _ => Kind::Unknown,
             };
         }
@@ -68,7 +68,11 @@ pub(crate) fn kind(ctx: &Context, node: NodeId) -> Kind {
             Some(ScalarValue::Null) => Kind::Null,
             Some(ScalarValue::Bool(b)) => Kind::Bool(b),
             Some(ScalarValue::Int | ScalarValue::Float) => Kind::Number,
-            Some(ScalarValue::Str) if !has_variable(&scalar.value) => Kind::Str,
+            Some(ScalarValue::Str)
+                if !has_variable_for(&scalar.value, ctx.service.framework_major) =>
+            {
+                Kind::Str
+            }
             _ => Kind::Unknown,
         },
     }
