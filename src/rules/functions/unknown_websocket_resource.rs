@@ -158,6 +158,10 @@ fn close_names<'g>(name: &str, generated: impl Iterator<Item = &'g str>) -> Vec<
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // The old serverless-websockets-plugin builds the API with names of its own.
+    if crate::rules::provider::uses_legacy_plugin(ctx) {
+        return;
+    }
     let found = references(ctx.yaml);
     if found.is_empty() {
         return;
