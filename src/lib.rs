@@ -125,6 +125,8 @@ fn run(
         Some(combined) => std::borrow::Cow::Owned(combined),
         None => std::borrow::Cow::Borrowed(text),
     };
+    // Sized like the document: a merge bomb costs no more than the document itself.
+    let merge_sites = yaml.place_merges_at_use(yaml.len().max(10_000));
     let service = Service::lower(&yaml);
     let ctx = rules::Context::new(
         &combined,
@@ -191,6 +193,7 @@ fn run(
     }
     fixing::keep_aliases_working(&yaml, &mut diagnostics);
     point_at_definitions(&yaml, &combined, &outcome.resolutions, &mut diagnostics);
+    point_at_merge_anchors(&merge_sites, &mut diagnostics);
     let mut per_document = route(&outcome.documents, diagnostics);
     let main_diagnostics = per_document.remove(0);
     let mut main_diagnostics =
@@ -309,6 +312,46 @@ fn point_at_definitions(
                 range,
                 message,
             });
+        }
+    }
+}
+
+/// A finding about a value merged in by `<<` already points at that `<<` (its copy sits there,
+/// `Yaml::place_merges_at_use`): the anchor it comes from becomes a related location, and a
+/// fix is dropped when it would edit inside the `<<` entry, which holds no value to edit.
+fn point_at_merge_anchors(sites: &[yaml::MergeSite], diagnostics: &mut [Diagnostic]) {
+    if sites.is_empty() {
+        return;
+    }
+    let anchors: rustc_hash::FxHashMap<TextRange, TextRange> =
+        sites.iter().map(|s| (s.site, s.anchor)).collect();
+    for diagnostic in diagnostics.iter_mut() {
+        if let Some(&anchor) = anchors.get(&diagnostic.range) {
+            if !diagnostic.related.iter().any(|r| r.range == anchor) {
+                diagnostic.related.push(diagnostics::Related {
+                    path: None,
+                    range: anchor,
+                    message: "the value is merged in from this anchor".to_string(),
+                });
+            }
+        }
+        // An edit inside a `<<` (or cutting through it) would write a value over the merge
+        // key; one that takes the whole entry along (removing the mapping) is fine.
+        let touches_a_site = |e: &diagnostics::Edit| {
+            sites.iter().any(|s| {
+                let (edit, site) = (e.range, s.site);
+                let inside = site.start <= edit.start && edit.end <= site.end;
+                let cuts = edit.start < site.end && site.start < edit.end;
+                let covers = edit.start <= site.start && site.end <= edit.end;
+                inside || (cuts && !covers)
+            })
+        };
+        if diagnostic
+            .fix
+            .as_ref()
+            .is_some_and(|f| f.edits.iter().any(touches_a_site))
+        {
+            diagnostic.fix = None;
         }
     }
 }

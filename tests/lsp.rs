@@ -1632,3 +1632,68 @@ async fn a_service_publishes_into_its_included_files() {
     pushed(&mut client, &functions_uri, Value::Null, &[]).await;
     client.shutdown().await;
 }
+
+const GENERATED: &str = "service: chat
+provider:
+  name: aws
+  environment:
+    API_ID:
+      Ref: WebsocketsApi
+    ROUTE:
+      Fn::Sub: \"${sendMessageWebsocketsRoute}\"
+    NEXT:
+      Ref: 
+functions:
+  connect:
+    handler: handler.connect
+    events:
+      - websocket:
+          route: $connect
+  sendMessage:
+    handler: handler.sendMessage
+    events:
+      - websocket: sendMessage
+";
+
+#[tokio::test]
+async fn generated_logical_ids_in_hover_definition_and_completion() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, GENERATED).await;
+    // Hover on a route: the IDs generated for the route and its function.
+    let text = hover_text(&mut client, &uri, GENERATED, "websocket: sendMe").await;
+    assert!(
+        text.contains("`sendMessageWebsocketsRoute`")
+            && text.contains("`SendMessageWebsocketsIntegration`")
+            && text.contains("`SendMessageLambdaPermissionWebsockets`"),
+        "{text}"
+    );
+    // Definition: the route ID inside `Fn::Sub` → the route (line 19, `sendMessage`).
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(GENERATED, "${sendMess")}),
+        )
+        .await;
+    assert_eq!(def["range"]["start"], json!({"line": 19, "character": 19}));
+    // `WebsocketsApi` → the first websocket event, which makes the framework create the API.
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(GENERATED, "Ref: Websock")}),
+        )
+        .await;
+    assert_eq!(def["range"]["start"], json!({"line": 14, "character": 8}));
+    // Completion after `Ref: ` offers the generated IDs.
+    let items = complete(&mut client, &uri, GENERATED, "NEXT:\n      Ref: ").await;
+    let labels = labels(&items);
+    for id in [
+        "WebsocketsApi",
+        "SconnectWebsocketsRoute",
+        "ConnectWebsocketsIntegration",
+        "sendMessageWebsocketsRoute",
+    ] {
+        assert!(labels.iter().any(|l| l == id), "{id}: {labels:?}");
+    }
+    client.shutdown().await;
+}

@@ -35,6 +35,20 @@ fn handler_file(uri: &Uri, snapshot: &Snapshot, offset: usize) -> Option<lsp::Lo
     })
 }
 
+/// A reference to a generated logical ID (`Ref: WebsocketsApi`, `${sendMessageWebsocketsRoute}`
+/// in a `Fn::Sub`...) under the cursor → what makes the framework generate it.
+fn generated_origin(snapshot: &Snapshot, offset: usize) -> Option<crate::span::TextRange> {
+    let analysis = &snapshot.analysis;
+    let yaml = &analysis.yaml;
+    let reference = crate::model::generated::references(yaml)
+        .into_iter()
+        .find(|r| {
+            crate::variables::source_range(&snapshot.text, yaml, r.node, r.span).touches(offset)
+        })?;
+    let generated = analysis.service.generated.find(&reference.name)?;
+    Some(inner_range(yaml, generated.origin))
+}
+
 pub fn definition(
     uri: &Uri,
     snapshot: &Snapshot,
@@ -57,6 +71,12 @@ pub fn definition(
     }
     if let Some(location) = handler_file(uri, snapshot, offset) {
         return Some(lsp::GotoDefinitionResponse::Scalar(location));
+    }
+    if let Some(target) = generated_origin(snapshot, offset) {
+        return Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location {
+            uri: uri.clone(),
+            range: converter.range(target),
+        }));
     }
     let (name, _) = authorizer_names(snapshot)
         .into_iter()

@@ -35,9 +35,16 @@ pub fn hover(
             }
         }
     }
-    if let Some((reference, text)) = variable_at(current, model, offset) {
+    let variable = variable_at(current, model, offset);
+    let on_variable = variable.is_some();
+    if let Some((reference, text)) = variable {
         sections.insert(0, text);
         range = Some(reference);
+    }
+    // On a `${...}` the variable is the subject, not the event around it.
+    if let Some((text, at)) = generated_ids(current, offset).filter(|_| !on_variable) {
+        sections.push(text);
+        range = range.or(Some(at));
     }
     if let Some(entry) = query::line_entry(&current.text, offset) {
         let mut path = entry.path.clone();
@@ -68,6 +75,65 @@ pub fn hover(
         }),
         range: range.map(|r| converter.range(r)),
     })
+}
+
+/// The logical IDs the framework generates for the websocket event, route or authorizer under
+/// the cursor, with the range of what generates them.
+fn generated_ids(current: &Snapshot, offset: usize) -> Option<(String, TextRange)> {
+    let analysis = &current.analysis;
+    let yaml = &analysis.yaml;
+    let service = &analysis.service;
+    let event = service.events.iter().find(|e| {
+        yaml.range(e.key).touches(offset)
+            || (yaml.range(e.value).touches(offset) && yaml.scalar(e.value).is_some())
+            || e.route
+                .as_ref()
+                .is_some_and(|r| yaml.range(r.node).touches(offset))
+            || e.authorizer
+                .as_ref()
+                .is_some_and(|a| yaml.range(a.key).touches(offset))
+    })?;
+    let on_authorizer = event
+        .authorizer
+        .as_ref()
+        .filter(|a| yaml.range(a.key).touches(offset));
+    let mut origins = Vec::new();
+    let at = match on_authorizer {
+        Some(authorizer) => {
+            origins.push(authorizer.key);
+            yaml.range(authorizer.key)
+        }
+        None => {
+            origins.push(event.key);
+            if let Some(route) = &event.route {
+                origins.push(route.node);
+            }
+            origins.push(service.functions[event.function].key);
+            if let Some(authorizer) = &event.authorizer {
+                origins.push(authorizer.key);
+            }
+            event
+                .route
+                .as_ref()
+                .filter(|r| yaml.range(r.node).touches(offset))
+                .map_or(yaml.range(event.key), |r| yaml.range(r.node))
+        }
+    };
+    let lines: Vec<String> = origins
+        .iter()
+        .flat_map(|&origin| service.generated.from_origin(origin))
+        .map(|g| format!("- `{}` ({})", g.id, g.kind.resource_type()))
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    Some((
+        format!(
+            "CloudFormation logical IDs the framework generates:\n\n{}",
+            lines.join("\n")
+        ),
+        at,
+    ))
 }
 
 fn value_doc(

@@ -5,6 +5,8 @@
 //! Lowering never fails and never reports: anything of an unexpected shape is left out here and
 //! reported by the shape rules (WS003–WS005, WS010–WS013), which look at the same nodes.
 
+pub mod generated;
+
 use crate::variables;
 use crate::yaml::{Entry, NodeId, ScalarValue, Yaml};
 
@@ -35,6 +37,29 @@ pub struct Service {
     pub functions: Vec<Function>,
     /// Every websocket event of every function, in the framework's processing order.
     pub events: Vec<WebsocketEvent>,
+    /// Whether the framework creates the WebSocket API or reuses one: every rule that cares
+    /// asks this, so they all agree.
+    pub api: ApiOwner,
+    /// The framework's major version when `frameworkVersion` names exactly one (`"3"`,
+    /// `^3.38.0`, `>=4.0.0 <5.0.0`): the variable resolvers of v3 and v4 differ (facts §6).
+    pub framework_major: Option<u64>,
+    /// The logical IDs the framework generates for the websocket parts (facts §3.3).
+    pub generated: generated::Generated,
+}
+
+/// Who owns the WebSocket API, from `provider.apiGateway.websocketApiId` (facts §3.6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ApiOwner {
+    /// No `websocketApiId` (or an empty one): the framework creates `WebsocketsApi`, its stage,
+    /// log group and tags.
+    #[default]
+    Service,
+    /// An existing API: a non-empty id, a CloudFormation function, or a variable that cannot
+    /// be resolved before deploy (`${cf:...}`, `${ssm:...}`, `${param:...}`), which either gives
+    /// an id or fails the deploy.
+    External(Entry),
+    /// A variable whose last fallback is empty or null (`${opt:api, ''}`): either may happen.
+    Open(Entry),
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +132,13 @@ impl Service {
             .get_value(root, "provider")
             .filter(|p| yaml.is_mapping(*p));
         service.plugins = lower_plugins(yaml, root);
+        service.framework_major = yaml
+            .get_value(root, "frameworkVersion")
+            .and_then(|node| yaml.str(node))
+            .and_then(framework_major);
+        service.api = service
+            .provider_entry(yaml, &["apiGateway", "websocketApiId"])
+            .map_or(ApiOwner::Service, |entry| lower_api_owner(yaml, entry));
         if let Some(functions) = yaml.get_value(root, "functions") {
             service.functions = lower_functions(yaml, functions);
         }
@@ -119,11 +151,23 @@ impl Service {
             };
             for &item in items {
                 if let Some(entry) = yaml.get(item, "websocket") {
-                    service.events.push(lower_event(yaml, index, item, entry));
+                    let major = service.framework_major;
+                    service
+                        .events
+                        .push(lower_event(yaml, index, item, entry, major));
                 }
             }
         }
+        service.generated = generated::lower(yaml, &service);
         service
+    }
+
+    /// `provider.apiGateway.websocketApiId` when the API is certainly another stack's.
+    pub fn external_api(&self) -> Option<Entry> {
+        match self.api {
+            ApiOwner::External(entry) => Some(entry),
+            ApiOwner::Service | ApiOwner::Open(_) => None,
+        }
     }
 
     /// A value under `provider` by path, e.g. `["logs", "websocket"]`.
@@ -158,6 +202,102 @@ impl Service {
         self.events
             .iter()
             .filter_map(|e| e.route.as_ref().filter(|r| r.known).map(|r| (e, r)))
+    }
+}
+
+/// The one major version a semver range allows, if it allows exactly one.
+pub fn framework_major(range: &str) -> Option<u64> {
+    if range.contains("||") || variables::has_variable(range) {
+        return None;
+    }
+    let (mut lowest, mut highest): (Option<u64>, Option<u64>) = (None, None);
+    for comparator in range.split_whitespace() {
+        let operator_end = comparator
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(comparator.len());
+        let (operator, version) = comparator.split_at(operator_end);
+        let mut parts = version.split('.');
+        let major: u64 = parts.next()?.parse().ok()?;
+        let rest_is_zero = parts.all(|p| p.chars().all(|c| c == '0' || c == 'x' || c == '*'));
+        match operator.trim_start_matches('v') {
+            "" | "=" | "^" | "~" => {
+                lowest = Some(lowest.map_or(major, |l| l.max(major)));
+                highest = Some(highest.map_or(major, |h| h.min(major)));
+            }
+            ">=" | ">" => lowest = Some(lowest.map_or(major, |l| l.max(major))),
+            "<" if rest_is_zero => {
+                let below = major.checked_sub(1)?;
+                highest = Some(highest.map_or(below, |h| h.min(below)));
+            }
+            "<" | "<=" => highest = Some(highest.map_or(major, |h| h.min(major))),
+            _ => return None,
+        }
+    }
+    match (lowest, highest) {
+        (Some(low), Some(high)) if low == high => Some(low),
+        _ => None,
+    }
+}
+
+fn lower_api_owner(yaml: &Yaml, entry: Entry) -> ApiOwner {
+    let value = yaml.resolve(entry.value);
+    if yaml.is_mapping(value) || yaml.is_sequence(value) {
+        let set = !yaml.entries(value).is_empty() || yaml.tag(value).is_some();
+        return if set {
+            ApiOwner::External(entry)
+        } else {
+            ApiOwner::Service
+        };
+    }
+    match yaml.scalar_value(value) {
+        Some(ScalarValue::Tagged) => ApiOwner::External(entry),
+        Some(ScalarValue::Str) => {
+            let text = yaml.str(value).unwrap_or_default();
+            if text.is_empty() {
+                ApiOwner::Service
+            } else if variables::has_variable(text) {
+                variable_api_owner(text, entry)
+            } else {
+                ApiOwner::External(entry)
+            }
+        }
+        // The schema's `type: string` turns numbers and booleans into non-empty text.
+        Some(ScalarValue::Int | ScalarValue::Float | ScalarValue::Bool(_)) => {
+            ApiOwner::External(entry)
+        }
+        Some(ScalarValue::Null) | None => ApiOwner::Service,
+    }
+}
+
+/// A `websocketApiId` holding a variable the resolver could not resolve: it gives an id or
+/// fails the deploy, unless its last fallback is empty or null.
+fn variable_api_owner(text: &str, entry: Entry) -> ApiOwner {
+    let parsed = variables::parse(text);
+    if parsed.error.is_some() || parsed.too_deep {
+        return ApiOwner::Open(entry);
+    }
+    match parsed.segments.as_slice() {
+        [variables::Segment::Variable(variable)] => match variable.sources.last() {
+            Some(variables::Source::Literal {
+                value: variables::Literal::Null,
+                ..
+            }) => ApiOwner::Open(entry),
+            Some(variables::Source::Literal {
+                value: variables::Literal::Str(s),
+                ..
+            }) if s.trim().is_empty() => ApiOwner::Open(entry),
+            _ => ApiOwner::External(entry),
+        },
+        // Text around the variable: the id is never empty.
+        segments
+            if segments
+                .iter()
+                .any(|s| matches!(s, variables::Segment::Variable(_))) =>
+        {
+            ApiOwner::External(entry)
+        }
+        // Only forms v4 alone resolves (`${ self:x }`): unknown.
+        _ => ApiOwner::Open(entry),
     }
 }
 
@@ -196,7 +336,13 @@ fn lower_functions(yaml: &Yaml, functions: NodeId) -> Vec<Function> {
     out
 }
 
-fn lower_event(yaml: &Yaml, function: usize, item: NodeId, entry: Entry) -> WebsocketEvent {
+fn lower_event(
+    yaml: &Yaml,
+    function: usize,
+    item: NodeId,
+    entry: Entry,
+    major: Option<u64>,
+) -> WebsocketEvent {
     let value = entry.value;
     let mut event = WebsocketEvent {
         function,
@@ -210,7 +356,7 @@ fn lower_event(yaml: &Yaml, function: usize, item: NodeId, entry: Entry) -> Webs
     if yaml.is_mapping(value) {
         event.route = yaml
             .get_value(value, "route")
-            .and_then(|node| lower_route(yaml, node));
+            .and_then(|node| lower_route(yaml, node, major));
         event.route_response = yaml.get(value, "routeResponseSelectionExpression");
         event.authorizer = yaml.get(value, "authorizer").map(|entry| Authorizer {
             key: entry.key,
@@ -218,20 +364,20 @@ fn lower_event(yaml: &Yaml, function: usize, item: NodeId, entry: Entry) -> Webs
             form: lower_authorizer_form(yaml, entry.value),
         });
     } else {
-        event.route = lower_route(yaml, value);
+        event.route = lower_route(yaml, value, major);
     }
     event
 }
 
 /// A route key from a scalar: strings, and numbers or booleans that the framework coerces to
 /// strings. Null, lists and mappings give no route (the shape rules report them).
-fn lower_route(yaml: &Yaml, node: NodeId) -> Option<Route> {
+fn lower_route(yaml: &Yaml, node: NodeId, major: Option<u64>) -> Option<Route> {
     let value = yaml.scalar_value(node)?;
     if matches!(value, ScalarValue::Null | ScalarValue::Tagged) {
         return None;
     }
     let key = yaml.str(node)?.to_string();
-    let known = !variables::has_variable(&key);
+    let known = !variables::has_variable_for(&key, major);
     Some(Route { node, key, known })
 }
 
@@ -255,6 +401,25 @@ fn lower_authorizer_form(yaml: &Yaml, value: NodeId) -> AuthorizerForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_major_version_a_range_allows() {
+        for (range, major) in [
+            ("3", Some(3)),
+            ("^3.38.0", Some(3)),
+            ("~4.2", Some(4)),
+            (">=3.0.0 <4.0.0", Some(3)),
+            (">=4 <=4.9", Some(4)),
+            ("3.x", Some(3)),
+            (">=3", None),
+            ("3 || 4", None),
+            (">=3.0.0 <5.0.0", None),
+            ("${env:VERSION}", None),
+            ("latest", None),
+        ] {
+            assert_eq!(framework_major(range), major, "{range}");
+        }
+    }
 
     #[test]
     fn lowers_both_event_forms_and_function_lists() {

@@ -16,7 +16,7 @@ pub fn known_str<'a>(ctx: &'a Context, node: NodeId) -> Option<&'a str> {
         ScalarValue::Null | ScalarValue::Tagged => return None,
     }
     let text = ctx.yaml.str(node)?;
-    (!variables::has_variable(text)).then_some(text)
+    (!variables::has_variable_for(text, ctx.service.framework_major)).then_some(text)
 }
 
 /// Replaces a scalar's value, keeping its quoting style where the new value allows it. Returns

@@ -38,6 +38,19 @@ pub fn has_variable(text: &str) -> bool {
     has_v4_placeholder(text)
 }
 
+/// [`has_variable`] for a service whose `frameworkVersion` names `major`: v3 leaves the forms
+/// only v4 resolves (`${ self:x }` with its space, `${Foo:bar}`) as literal text.
+pub fn has_variable_for(text: &str, major: Option<u64>) -> bool {
+    if major != Some(3) {
+        return has_variable(text);
+    }
+    if !text.contains("${") {
+        return false;
+    }
+    let parsed = parse(text);
+    parsed.has_variables() || parsed.error.is_some() || parsed.too_deep
+}
+
 /// A string value holding variables (or a syntax error).
 #[derive(Clone, Debug)]
 pub struct ValueVariables {
@@ -279,6 +292,37 @@ fn has_v4_placeholder(text: &str) -> bool {
         }
     }
     false
+}
+
+/// The `${ source:... }` forms of `text` with whitespace right after `${`: v3 leaves them as
+/// text (a variable must start with a lowercase letter), v4 trims the source and resolves them
+/// (facts §6.1). Spans from `$` to `}` inclusive, in `text`.
+pub fn spaced_variables(text: &str) -> Vec<TextRange> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut search = 0;
+    while let Some(found) = text[search..].find("${") {
+        let start = search + found;
+        search = start + 2;
+        let backslashes = bytes[..start]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if backslashes % 2 == 1 || !bytes.get(start + 2).is_some_and(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let Some(body) = placeholder_body(&text[start + 2..]) else {
+            continue;
+        };
+        let trimmed = body.trim();
+        if trimmed.starts_with(|c: char| c.is_ascii_lowercase()) && is_v4_placeholder(trimmed) {
+            let end = start + 2 + body.len() + 1;
+            out.push(TextRange::new(start, end));
+            search = end;
+        }
+    }
+    out
 }
 
 /// The text up to the `}` that closes a `${`, counting nested braces.

@@ -12,7 +12,9 @@
 
 mod char_offsets;
 mod incremental;
+mod merges;
 pub use incremental::{Reparse, ReparsePlan};
+pub use merges::MergeSite;
 mod scalar;
 
 use rustc_hash::{FxHashMap, FxHashSet};

@@ -2,17 +2,18 @@ use super::{authorizer_name, normalized_name};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::{declare_rule, Context};
 
-/// AWS quota: Lambda authorizers per WebSocket API.
+/// AWS's default quota of Lambda authorizers per WebSocket API (raisable per API).
 const LIMIT: usize = 10;
 
 declare_rule! {
     /// ## What it does
-    /// Reports the authorizer that brings the service above 10 distinct authorizers, the AWS
-    /// quota for one WebSocket API.
+    /// Reports the authorizer that brings the service above 10 distinct authorizers, AWS's
+    /// default quota for one WebSocket API.
     ///
     /// ## Why is this bad?
-    /// API Gateway allows at most 10 Lambda authorizers per WebSocket API, so the deploy fails
-    /// when the stack creates the eleventh. The framework creates one authorizer resource per
+    /// API Gateway allows 10 Lambda authorizers per WebSocket API by default, so unless that
+    /// quota was raised for the API (through AWS Support) the deploy fails when the stack
+    /// creates the eleventh. The framework creates one authorizer resource per
     /// distinct name (the function name, or the last `:` segment of an ARN), on whatever route
     /// it is attached to. Since only `$connect` runs an authorizer, one is normally enough.
     ///
@@ -78,7 +79,7 @@ declare_rule! {
     pub static RULE = {
         code: "WS211",
         name: "authorizer-count-limit",
-        severity: Some(Severity::Warning),
+        severity: Some(Severity::Info),
         fix: None,
         check: Some(check),
     };
@@ -100,7 +101,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 &RULE,
                 ctx.yaml.range(authorizer.key),
                 format!(
-                    "authorizer `{name}` is the {}th distinct authorizer of this API: AWS allows at most {LIMIT} per WebSocket API",
+                    "authorizer `{name}` is the {}th distinct authorizer of this API: AWS's default quota is {LIMIT} per WebSocket API (raisable per API through AWS Support); without a raise the deploy fails",
                     LIMIT + 1
                 ),
             ));

@@ -53,7 +53,7 @@ declare_rule! {
     pub static RULE = {
         code: "WS209",
         name: "invalid-authorizer-reference",
-        severity: Some(Severity::Warning),
+        severity: Some(Severity::Error),
         fix: Sometimes,
         check: Some(check),
     };

@@ -18,6 +18,7 @@ mod authorizer_count_limit;
 mod authorizer_function_missing;
 mod authorizer_not_lambda;
 mod authorizer_not_on_connect;
+mod authorizer_without_function;
 mod empty_identity_source;
 mod header_identity_source;
 mod identity_source_misplaced;
@@ -38,6 +39,7 @@ pub(super) static RULES: &[&Rule] = &[
     &empty_identity_source::RULE,
     &authorizer_count_limit::RULE,
     &header_identity_source::RULE,
+    &authorizer_without_function::RULE,
 ];
 
 /// The identity source the framework uses when none is given (and always for the string form).
@@ -372,12 +374,7 @@ fn authorizer_name(ctx: &Context, authorizer: &Authorizer) -> Option<String> {
 
 /// The framework's `normalizedFn`: the part of the logical id that tells authorizers apart.
 fn normalized_name(name: &str) -> String {
-    let replaced = name.replace('-', "Dash").replace('_', "Underscore");
-    let mut chars = replaced.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::model::generated::normalized_function(name)
 }
 
 /// The identity sources of an authorizer object: the items of a list, or a single scalar that

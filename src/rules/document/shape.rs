@@ -24,7 +24,7 @@ use crate::model::FileFormat;
 use crate::rules::edits::replace_scalar;
 use crate::rules::{suggest, Context, Rule};
 use crate::span::TextRange;
-use crate::variables::has_variable;
+use crate::variables::has_variable_for;
 use crate::yaml::{Entry, NodeId, NodeKind, ScalarStyle, ScalarValue, YamlErrorKind};
 
 use super::{coerced_type, unknown_key, wrong_type};
@@ -51,7 +51,7 @@ pub(crate) fn kind(ctx: &Context, node: NodeId) -> Kind {
     if let Some(tag) = yaml.tag(id) {
         if tag == "!!str" {
             return match yaml.str(id) {
-                Some(s) if !has_variable(s) => Kind::Str,
+                Some(s) if !has_variable_for(s, ctx.service.framework_major) => Kind::Str,
                 _ => Kind::Unknown,
             };
         }
@@ -68,7 +68,11 @@ pub(crate) fn kind(ctx: &Context, node: NodeId) -> Kind {
             Some(ScalarValue::Null) => Kind::Null,
             Some(ScalarValue::Bool(b)) => Kind::Bool(b),
             Some(ScalarValue::Int | ScalarValue::Float) => Kind::Number,
-            Some(ScalarValue::Str) if !has_variable(&scalar.value) => Kind::Str,
+            Some(ScalarValue::Str)
+                if !has_variable_for(&scalar.value, ctx.service.framework_major) =>
+            {
+                Kind::Str
+            }
             _ => Kind::Unknown,
         },
     }
@@ -543,46 +547,56 @@ impl Walker<'_, '_> {
                 self.push(diagnostic);
             }
             None => {
+                let lower = written.to_ascii_lowercase();
+                // The compiler tests these values for truth, except `fullExecutionData`, which
+                // it copies into the stage's `DataTraceEnabled` as it is.
+                let effect = if place == "`fullExecutionData`" {
+                    format!(
+                        "the framework copies it as it is: the stage deploys `DataTraceEnabled: {}`",
+                        if kind == Kind::Str {
+                            format!("\"{written}\"")
+                        } else {
+                            written.clone()
+                        }
+                    )
+                } else {
+                    // Any non-empty string, any number but 0, is true.
+                    let truth = if kind == Kind::Str && written.is_empty() {
+                        "false"
+                    } else {
+                        "true"
+                    };
+                    let mut effect = format!("the framework treats it as {truth}");
+                    if truth == "true" && place == "`provider.logs.websocket`" {
+                        effect.push_str(": logging is on, with every default");
+                    }
+                    effect
+                };
                 let mut diagnostic = Diagnostic::new(
                     &wrong_type::RULE,
                     self.range(node),
                     format!(
-                        "{place} is {} (`{written}`): expected {expected}; the framework's schema rejects it",
+                        "{place} is {} (`{written}`): expected {expected}; the framework's schema rejects it, and {effect}",
                         kind_name(kind)
                     ),
                 );
-                let lower = written.to_ascii_lowercase();
-                // The compiler tests these values for truth (`fullExecutionData` is passed on
-                // to CloudFormation as it is): any non-empty string, any number but 0, is on.
-                let truthy = place != "`fullExecutionData`";
                 let meant = match lower.as_str() {
                     "yes" | "on" | "y" | "true" => Some(true),
                     "no" | "off" | "n" | "false" => Some(false),
                     _ => None,
                 };
-                let loader = if matches!(lower.as_str(), "true" | "false") {
-                    "only the exact strings \"true\" and \"false\" are converted".to_string()
-                } else if meant.is_some() {
-                    format!(
-                        "the framework's YAML loader reads `{written}` as a string, not a boolean"
-                    )
+                let help = if matches!(lower.as_str(), "true" | "false") {
+                    meant.map(|value| {
+                        format!(
+                            "only the exact strings \"true\" and \"false\" are converted to booleans: write `{value}`"
+                        )
+                    })
+                } else if let Some(value) = meant {
+                    Some(format!(
+                        "the framework's YAML loader reads `{written}` as a string, not a boolean: write `{value}`"
+                    ))
                 } else {
-                    String::new()
-                };
-                let help = match (meant, truthy) {
-                    (Some(false), true) => Some(format!(
-                        "{loader}, and the compiler takes any non-empty string as true: `{written}` turns it on; write `false`"
-                    )),
-                    (Some(value), _) => Some(format!("{loader}: write `{value}`")),
-                    (None, true) if kind == Kind::Str => Some(
-                        "the compiler takes any non-empty string as true: write `true` or `false`"
-                            .to_string(),
-                    ),
-                    (None, true) => Some(
-                        "the compiler takes any number but 0 as true: write `true` or `false`"
-                            .to_string(),
-                    ),
-                    (None, false) => None,
+                    Some("write `true` or `false`".to_string())
                 };
                 if let Some(help) = help {
                     diagnostic = diagnostic.with_help(help);
@@ -665,7 +679,7 @@ impl Walker<'_, '_> {
         match (item_kind, object_quirk) {
             (Kind::Mapping, Some(quirk)) => self.wrong_with_help(
                 node,
-                format!("{place} is a list holding a mapping: expected the mapping itself"),
+                format!("{place} is a list holding a mapping: packaging crashes; expected the mapping itself"),
                 quirk,
             ),
             _ => self.wrong(
@@ -886,7 +900,7 @@ impl Walker<'_, '_> {
                 node,
                 "the `websocket` event",
                 Target::Event,
-                Some("the framework's schema lets a one-item list holding a mapping through, but its compiler then finds no `route` in the list and packaging fails: remove the `-`"),
+                Some("the framework's schema lets a one-item list holding a mapping through, but its compiler then finds no `route` in the list and packaging crashes with `TypeError: Cannot read properties of undefined (reading 'replace')`: remove the `-`"),
             ),
             Kind::Mapping => self.object(node, Object::Event),
             Kind::CfFunction => self.wrong(
@@ -906,7 +920,7 @@ impl Walker<'_, '_> {
                 node,
                 "`authorizer`",
                 Target::Authorizer,
-                Some("the framework's schema lets a one-item list holding a mapping through, but its compiler then reads neither `name` nor `arn` from the list: remove the `-`"),
+                Some("the framework's schema lets a one-item list holding a mapping through, but its compiler then reads neither `name` nor `arn` from the list and packaging crashes with `TypeError: Cannot read properties of undefined (reading 'replace')`: remove the `-`"),
             ),
             Kind::Mapping => self.object(node, Object::Authorizer),
             Kind::CfFunction => self.wrong_with_help(
@@ -932,8 +946,8 @@ impl Walker<'_, '_> {
                 if holds_mapping {
                     self.wrong_with_help(
                         node,
-                        format!("{place} is a list holding a mapping: expected the mapping itself"),
-                        "the framework's schema lets a one-item list holding a mapping through, but then turns logging on with every default and ignores the settings in the list: remove the `-`",
+                        format!("{place} is a list holding a mapping: the framework ignores the settings in it and deploys the defaults (level `INFO`, full execution data, access logs on)"),
+                        "the framework's schema lets a one-item list holding a mapping through, but the compiler then reads no setting from the list: remove the `-`",
                     );
                 } else {
                     self.one_item_list(key, node, place, Target::Boolean, None);
@@ -1013,7 +1027,9 @@ impl Walker<'_, '_> {
             )
         });
         let mut diagnostic = Diagnostic::new(&unknown_key::RULE, range, message);
-        if merged_at.is_some() {
+        // A merged entry is normally a copy placed at the `<<` (the pipeline then relates the
+        // anchor); only one left at the anchor has a definition elsewhere to show.
+        if merged_at.is_some() && self.range(entry.key) != range {
             diagnostic =
                 diagnostic.with_related(self.range(entry.key), format!("`{name}` is defined here"));
         }

@@ -12,8 +12,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Each item of `events` is one event with exactly one key, its type. The framework's
-    /// schema rejects an item with more ("unsupported function event", a warning by default),
-    /// and the compiler reads only `websocket`: the other key is ignored. An `authorizer:` one
+    /// schema reports the other key (`unrecognized property '<key>'`, a warning by default) and
+    /// still compiles the websocket event, reading only `websocket`: the other key is ignored. An `authorizer:` one
     /// level too far left protects nothing; an `http:` beside `websocket:` creates no HTTP
     /// endpoint.
     ///
@@ -94,7 +94,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let message = format!(
-                "`{name}` beside `websocket` in the same event item: the framework's schema rejects the item (unsupported function event) and ignores `{name}`"
+                "`{name}` beside `websocket` in the same event item: the framework reports `unrecognized property '{name}'`, compiles the websocket event and ignores `{name}`"
             );
             let help = if EVENT_SETTINGS.contains(&name) || name == "identitySource" {
                 if yaml.is_mapping(event.value) {

@@ -13,6 +13,11 @@ declare_rule! {
     /// with `Route with key $connect already exists for this API` (a `ConflictException`).
     /// Only one stack may own each of these routes: make sure it is this one.
     ///
+    /// The API counts as external also when `websocketApiId` is a variable that cannot be
+    /// resolved before deploy (`${cf:...}`, `${ssm:...}`, `${param:...}`, the usual way to share
+    /// one API between stacks): it either resolves to an id or fails the deploy. Only a fallback
+    /// that is empty or null (`${opt:api, ''}`) leaves it open, and then this rule is silent.
+    ///
     /// ## Example
     /// ```yaml
     /// service: chat-handlers

@@ -13,6 +13,11 @@ declare_rule! {
     /// settings and the API's tags are therefore never set, and the framework says nothing
     /// about it. Logging and tags have to be configured in the stack that creates the API.
     ///
+    /// The API counts as external also when `websocketApiId` is a variable that cannot be
+    /// resolved before deploy (`${cf:...}`, `${ssm:...}`, `${param:...}`, the usual way to share
+    /// one API between stacks): it either resolves to an id or fails the deploy. Only a fallback
+    /// that is empty or null (`${opt:api, ''}`) leaves it open, and then this rule is silent.
+    ///
     /// ## Example
     /// ```yaml
     /// service: chat-handlers

@@ -41,24 +41,11 @@ pub(crate) fn coerced_bool(ctx: &Context, node: NodeId) -> Option<bool> {
     }
 }
 
-/// `provider.apiGateway.websocketApiId` when it is certainly set: a non-empty string without
-/// variables, or a CloudFormation function. With it the framework creates no API, stage, logs or
-/// tags (facts §3.6). A value holding a variable may resolve to nothing: `None`.
+/// `provider.apiGateway.websocketApiId` when the API is certainly another stack's: the
+/// framework then creates no API, stage, logs or tags (facts §3.6). The model decides
+/// ([`crate::model::ApiOwner`]).
 pub(crate) fn external_api(ctx: &Context) -> Option<Entry> {
-    let entry = ctx
-        .service
-        .provider_entry(ctx.yaml, &["apiGateway", "websocketApiId"])?;
-    let value = ctx.yaml.resolve(entry.value);
-    let set = if ctx.yaml.is_mapping(value) || ctx.yaml.is_sequence(value) {
-        !ctx.yaml.entries(value).is_empty() || ctx.yaml.tag(value).is_some()
-    } else {
-        match ctx.yaml.scalar_value(value) {
-            Some(ScalarValue::Tagged) => true,
-            Some(ScalarValue::Str) => known_str(ctx, value).is_some_and(|s| !s.is_empty()),
-            _ => false,
-        }
-    };
-    set.then_some(entry)
+    ctx.service.external_api()
 }
 
 /// True when some function has a websocket event the framework compiles (`websocket:` with a

@@ -314,18 +314,7 @@ pub(crate) fn group_by<T, K: std::hash::Hash + Eq + Clone>(
 /// `text` with `$`, `/`, `-`, `_` and `.` spelled out, as the framework names the route's
 /// CloudFormation resources (`getNormalizedWebsocketsRouteKey` in its `naming.js`).
 pub(crate) fn normalized_route(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    for c in key.chars() {
-        match c {
-            '$' => out.push('S'),
-            '/' => out.push_str("Slash"),
-            '-' => out.push_str("Dash"),
-            '_' => out.push_str("Underscore"),
-            '.' => out.push_str("Period"),
-            other => out.push(other),
-        }
-    }
-    out
+    crate::model::generated::normalized_route(key)
 }
 
 #[cfg(test)]

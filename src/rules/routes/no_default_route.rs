@@ -88,10 +88,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     ).with_help("add a `$default` route to handle messages that match no other route"));
 }
 
-/// `provider.apiGateway.websocketApiId`: the API belongs to another stack, which may have its
-/// own `$default`.
+/// `provider.apiGateway.websocketApiId`: the API belongs (or may belong) to another stack,
+/// which may have its own `$default`.
 fn has_external_api(ctx: &Context) -> bool {
-    ctx.service
-        .provider_value(ctx.yaml, &["apiGateway", "websocketApiId"])
-        .is_some_and(|v| !ctx.yaml.is_null(v))
+    ctx.service.api != crate::model::ApiOwner::Service
 }

@@ -13,10 +13,11 @@ declare_rule! {
     /// limit. Routes whose key is a variable are not counted.
     ///
     /// ## Why is this bad?
-    /// AWS allows 300 routes per WebSocket API by default. The deploy fails when CloudFormation
-    /// creates the route beyond the quota. The quota can be raised for a specific API through
-    /// Service Quotas; more often one route that dispatches on a field of the message, or a
-    /// second API, is the better design.
+    /// 300 routes per WebSocket API is AWS's *default* quota: unless it was raised, the deploy
+    /// fails when CloudFormation creates the route beyond it. The quota can be raised per API
+    /// through Service Quotas (quota code L-01C8A9E0), which is why this is only information;
+    /// often one route that dispatches on a field of the message, or a second API, is the
+    /// better design.
     ///
     /// With `provider.apiGateway.websocketApiId` the API is shared with other stacks and their
     /// routes count too: this rule counts only this service's routes, so the limit may be
@@ -79,7 +80,7 @@ declare_rule! {
     pub static RULE = {
         code: "WS108",
         name: "route-count-limit",
-        severity: Some(Severity::Warning),
+        severity: Some(Severity::Info),
         fix: None,
         check: Some(check),
     };
@@ -96,16 +97,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             &RULE,
             route.site,
             format!(
-                "route `{}` is route number {} of this API: AWS allows {MAX_ROUTES} routes per WebSocket API unless the quota is raised",
+                "route `{}` is route number {} of this API: AWS's default quota is {MAX_ROUTES} routes per WebSocket API (raisable per API through Service Quotas); without a raise the deploy fails",
                 route.key,
                 distinct.len()
             ),
         );
-        if ctx
-            .service
-            .provider_value(ctx.yaml, &["apiGateway", "websocketApiId"])
-            .is_some_and(|v| !ctx.yaml.is_null(v))
-        {
+        if ctx.service.api != crate::model::ApiOwner::Service {
             diagnostic = diagnostic.with_help(
                 "the API is shared through `websocketApiId`: the routes of the other stacks count too",
             );

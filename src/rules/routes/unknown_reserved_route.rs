@@ -138,6 +138,10 @@ fn custom_route_help(key: &str) -> String {
         return "this is a route selection expression: set it as `provider.websocketsApiRouteSelectionExpression`, and use the values it selects as routes".to_string();
     }
     let custom = key.trim_start_matches('$');
+    // `${ self:x }` under v3: a variable that the space turned into text (WS606 says so).
+    if custom.starts_with('{') {
+        return "this is a variable the framework leaves as text: write it without spaces inside `${...}`".to_string();
+    }
     if custom.is_empty() {
         "only `$connect`, `$disconnect` and `$default` may start with `$`".to_string()
     } else {

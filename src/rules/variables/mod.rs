@@ -5,6 +5,7 @@ use crate::span::TextRange;
 use crate::variables::{Source, Variable};
 
 pub(crate) mod include_not_found;
+mod spaced_variable;
 mod unknown_variable_source;
 mod unresolved_self_reference;
 mod variable_syntax;
@@ -14,6 +15,7 @@ pub(super) static RULES: &[&Rule] = &[
     &unresolved_self_reference::RULE,
     &unknown_variable_source::RULE,
     &include_not_found::RULE,
+    &spaced_variable::RULE,
 ];
 
 /// One source of a variable, as the rules see it.
