@@ -517,7 +517,9 @@ fn finish_graft(
 /// The block's new text is one entry whose key starts the first line at `indent`, and whose
 /// other lines are blank, comments, or indented deeper: nothing can attach elsewhere.
 fn plausible_block(text: &str, indent: usize) -> bool {
-    if text.contains('\t') || text.contains('\r') {
+    // A byte order mark starting the block would be taken for the text's own, which the full
+    // text reads as content.
+    if text.contains(['\t', '\r', '\u{feff}']) {
         return false;
     }
     let mut lines = text.split('\n');
