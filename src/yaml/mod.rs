@@ -645,7 +645,8 @@ impl<'t> Builder<'t> {
             // js-yaml refuses a NUL anywhere before it parses anything; say so in its words.
             self.yaml.errors.push(YamlError {
                 kind: YamlErrorKind::Syntax,
-                message: "null byte is not allowed in input".to_string(),
+                message: "null byte is not allowed in input (a non-printable character, U+0000)"
+                    .to_string(),
                 range: syntax_error_range(text, at),
             });
         }

@@ -221,13 +221,9 @@ pub trait Input {
                     encountered_tab = true;
                     self.skip();
                 }
-                // YAML comments must be preceded by whitespace.
-                '#' if !encountered_tab && !has_yaml_ws => {
-                    return (
-                        chars_consumed,
-                        Err("comments must be separated from other tokens by whitespace"),
-                    );
-                }
+                // ws-lint: js-yaml starts a comment at a `#` right after a token too
+                // (`e: ""#x`, `[a]#x`); upstream refused it ("comments must be separated from
+                // other tokens by whitespace").
                 '#' => {
                     self.skip(); // Skip over '#'
                     while is_yaml_non_break(self.look_ch()) {

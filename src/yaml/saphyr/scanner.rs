@@ -791,6 +791,12 @@ impl<'input, T: Input> Scanner<'input, T> {
             '|' if self.flow_level == 0 => self.fetch_block_scalar(true),
             // Is it a folded scalar?
             '>' if self.flow_level == 0 => self.fetch_block_scalar(false),
+            // ws-lint: js-yaml starts no plain scalar with `|` or `>`, and no block scalar
+            // inside a flow collection (`[>]`).
+            '|' | '>' => Err(ScanError::new_str(
+                self.mark,
+                "missed comma between flow collection entries",
+            )),
             '\'' => self.fetch_flow_scalar(true),
             '"' => self.fetch_flow_scalar(false),
             // plain scalar
@@ -1607,6 +1613,41 @@ impl<'input, T: Input> Scanner<'input, T> {
         Ok(())
     }
 
+    /// ws-lint: js-yaml starts no block mapping right after an anchor or a tag on the same
+    /// line (`- &a key: v`, `x:\n  !Ref key: v`): the property makes the rest of the line one
+    /// node. Later entries of a mapping may carry properties on their keys (`x: 1\n&a b: c`).
+    fn refuse_property_before_new_mapping(&self, sk: &SimpleKey) -> ScanResult {
+        if self.flow_level > 0 {
+            return Ok(());
+        }
+        let col = sk.mark.col as isize;
+        let mut indent = self.indent;
+        if indent <= col {
+            if let Some(last) = self.indents.last() {
+                if !last.needs_block_end {
+                    indent = last.indent;
+                }
+            }
+        }
+        let starts_mapping = indent < col;
+        let first = sk
+            .token_number
+            .checked_sub(self.tokens_parsed)
+            .and_then(|i| self.tokens.get(i));
+        if starts_mapping
+            && matches!(
+                first,
+                Some(Token(_, TokenType::Anchor(..) | TokenType::Tag(..)))
+            )
+        {
+            return Err(ScanError::new_str(
+                sk.mark,
+                "bad indentation of a mapping entry",
+            ));
+        }
+        Ok(())
+    }
+
     /// Push the `Block*` token(s) and skip over the `-`.
     ///
     /// Add an indentation level and push a `BlockSequenceStart` token if needed, then push a
@@ -1768,6 +1809,11 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
+        // ws-lint: the header's comment needs white space before it (js-yaml: "a line break is
+        // expected"), though a comment after other tokens does not (see `skip_ws_to_eol`).
+        if self.input.look_ch() == '#' {
+            return Err(ScanError::new_str(self.mark, "a line break is expected"));
+        }
         self.skip_ws_to_eol(SkipTabs::Yes)?;
 
         // Check if we are at the end of the line.
@@ -2310,8 +2356,14 @@ impl<'input, T: Input> Scanner<'input, T> {
     #[allow(clippy::too_many_lines)]
     fn scan_plain_scalar(&mut self) -> Result<Token<'input>, ScanError> {
         self.unroll_non_block_indents();
-        let indent = self.indent + 1;
         let start_mark = self.mark;
+        // ws-lint: js-yaml continues a plain scalar outside any collection only on lines
+        // indented at least as far as its first (`  T` / `]` is two nodes).
+        let indent = if self.flow_level == 0 && self.indent == -1 {
+            start_mark.col as isize
+        } else {
+            self.indent + 1
+        };
 
         // ws-lint: no indentation check for plain scalars inside flow collections (js-yaml
         // has none).
@@ -2573,6 +2625,7 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         if sk.possible {
             self.refuse_tab_before_entry(sk.mark)?;
+            self.refuse_property_before_new_mapping(&sk)?;
             // insert simple key
             let tok = Token(Span::empty(sk.mark), TokenType::Key);
             self.insert_token(sk.token_number - self.tokens_parsed, tok);
