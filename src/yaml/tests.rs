@@ -359,6 +359,9 @@ fn accepts_and_refuses_what_the_framework_loader_does() {
         ("[a>]\n", true),
         (">#\n", false),
         ("a: > #x\n  b\n", true),
+        ("n: [\n\tm]\n", true),
+        ("n:\n  - [a,\n\tb]\n", true),
+        ("e: \"\"\n: 1\n", false),
     ];
     let mut wrong = Vec::new();
     for (text, loads) in cases {

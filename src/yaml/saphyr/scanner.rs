@@ -906,7 +906,10 @@ impl<'input, T: Input> Scanner<'input, T> {
                 // whitespaces outside of indentation.
                 // If a flow-style construct is in an indented block, its contents must still be
                 // indented. Also, tabs are allowed anywhere in it if it has no content.
+                // ws-lint: not inside a flow collection, where js-yaml reads tabs before content
+                // like spaces (`n: [` / `\tm]`).
                 '\t' if self.is_within_block()
+                    && self.flow_level == 0
                     && self.leading_whitespace
                     && (self.mark.col as isize) < self.indent =>
                 {
@@ -2663,18 +2666,18 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
             // The ':' indicator follows a complex key.
             if self.flow_level == 0 {
+                if !self.simple_key_allowed {
+                    return Err(ScanError::new_str(
+                        start_mark,
+                        "mapping values are not allowed in this context",
+                    ));
+                }
                 // ws-lint: js-yaml reads `:` at the start of an entry only as the value of a
                 // `?` key at the same column.
                 if self.explicit_key_col.take() != Some(start_mark.col) {
                     return Err(ScanError::new_str(
                         start_mark,
                         "incomplete explicit mapping pair; a key node is missed",
-                    ));
-                }
-                if !self.simple_key_allowed {
-                    return Err(ScanError::new_str(
-                        start_mark,
-                        "mapping values are not allowed in this context",
                     ));
                 }
 
