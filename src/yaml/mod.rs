@@ -1081,6 +1081,7 @@ impl<'t> Builder<'t> {
         let Some(text) = plain_key_text(&nodes[key]) else {
             return;
         };
+        let text = text.as_ref();
         let range = nodes[key].range();
         let Some(frame) = self.stack.last_mut() else {
             return;
@@ -1092,7 +1093,7 @@ impl<'t> Builder<'t> {
             let mut keys = FxHashMap::default();
             for entry in entries {
                 if let Some(earlier) = plain_key_text(&nodes[entry.key]) {
-                    keys.entry(earlier.to_string())
+                    keys.entry(earlier.into_owned())
                         .or_insert(nodes[entry.key].range());
                 }
             }
@@ -1108,11 +1109,15 @@ impl<'t> Builder<'t> {
             },
             None => entries
                 .iter()
-                .find(|e| plain_key_text(&nodes[e.key]) == Some(text))
+                .find(|e| plain_key_text(&nodes[e.key]).as_deref() == Some(text))
                 .map(|e| nodes[e.key].range()),
         };
         if let Some(first) = first {
-            let message = format!("duplicate key `{text}`");
+            let written = match &nodes[key].kind {
+                NodeKind::Scalar(scalar) => &*scalar.value,
+                _ => text,
+            };
+            let message = format!("duplicate key `{written}`");
             self.yaml.errors.push(YamlError {
                 kind: YamlErrorKind::DuplicateKey { first },
                 message,
@@ -1122,16 +1127,24 @@ impl<'t> Builder<'t> {
     }
 }
 
-/// A mapping key's text, for duplicate detection: `None` for keys that are not scalars and for
-/// the merge key, which may repeat (js-yaml merges each one).
-fn plain_key_text(node: &Node) -> Option<&str> {
+/// A mapping key as js-yaml compares keys for duplicates: the JavaScript property name it
+/// becomes (`~` and `null` are both `null`, `1`, `0x1` and `'1'` are all `1`). `None` for keys
+/// that are not scalars and for the merge key, which may repeat (js-yaml merges each one).
+fn plain_key_text(node: &Node) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
     let NodeKind::Scalar(scalar) = &node.kind else {
         return None;
     };
-    if &*scalar.value == "<<" && scalar.style == ScalarStyle::Plain {
+    if scalar.style != ScalarStyle::Plain {
+        return Some(Cow::Borrowed(&scalar.value));
+    }
+    if &*scalar.value == "<<" {
         return None;
     }
-    Some(&scalar.value)
+    Some(match scalar::js_property_name(&scalar.value) {
+        Some(name) => Cow::Owned(name),
+        None => Cow::Borrowed(&scalar.value),
+    })
 }
 
 /// saphyr says "while parsing a block mapping, did not find expected key": libyaml's words, well

@@ -69,6 +69,64 @@ pub fn resolve_plain(text: &str) -> ScalarValue {
     ScalarValue::Str
 }
 
+/// The JavaScript property name a plain scalar key becomes in js-yaml 4.1.0 (`String(value)`),
+/// where it differs from the text and is known for certain: `null`, booleans, integers up to
+/// 2^53, and floats that are whole or plainly written. `None`: the text itself (strings, and
+/// values whose JavaScript spelling this does not reproduce, such as dates).
+pub(super) fn js_property_name(text: &str) -> Option<String> {
+    match resolve_plain(text) {
+        ScalarValue::Null => Some("null".to_string()),
+        ScalarValue::Bool(b) => Some(b.to_string()),
+        ScalarValue::Int => js_int_value(text).map(|n| n.to_string()),
+        ScalarValue::Float => {
+            let clean: String = text.chars().filter(|c| *c != '_').collect();
+            let value = match clean.trim_start_matches(['-', '+']) {
+                ".inf" | ".Inf" | ".INF" => f64::INFINITY,
+                ".nan" | ".NaN" | ".NAN" => return Some("NaN".to_string()),
+                _ => clean.trim_start_matches(['-', '+']).parse::<f64>().ok()?,
+            };
+            let value = if clean.starts_with('-') {
+                -value
+            } else {
+                value
+            };
+            if value.is_infinite() {
+                return Some(if value < 0.0 { "-Infinity" } else { "Infinity" }.to_string());
+            }
+            const EXACT: f64 = 9_007_199_254_740_992.0;
+            if value.fract() == 0.0 && value.abs() < EXACT {
+                // `-0` prints as `0` in JavaScript.
+                return Some(format!("{}", value as i64));
+            }
+            // Between 1e-6 and 1e21 JavaScript and Rust both print the shortest round trip.
+            (1e-6..1e21)
+                .contains(&value.abs())
+                .then(|| format!("{value}"))
+        }
+        ScalarValue::Timestamp | ScalarValue::Str | ScalarValue::Tagged => None,
+    }
+}
+
+/// js-yaml 4.1.0's `constructYamlInteger`, when the result is exact in a JavaScript number.
+fn js_int_value(text: &str) -> Option<i64> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let (negative, digits) = match clean.as_bytes().first() {
+        Some(b'-') => (true, &clean[1..]),
+        Some(b'+') => (false, &clean[1..]),
+        _ => (false, &clean[..]),
+    };
+    let value = if let Some(bin) = digits.strip_prefix("0b") {
+        i64::from_str_radix(bin, 2).ok()?
+    } else if let Some(hex) = digits.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()?
+    } else if let Some(oct) = digits.strip_prefix("0o") {
+        i64::from_str_radix(oct, 8).ok()?
+    } else {
+        digits.parse::<i64>().ok()?
+    };
+    (value < 1 << 53).then_some(if negative { -value } else { value })
+}
+
 /// js-yaml 4.1.0's `resolveYamlFloat` (integers match it too: `!!float 1` is fine).
 pub(super) fn is_js_yaml_float(text: &str) -> bool {
     static FLOAT: OnceLock<Regex> = OnceLock::new();
@@ -126,6 +184,27 @@ mod tests {
         assert_eq!(resolve_plain(".inf"), ScalarValue::Float);
         assert_eq!(resolve_plain("$connect"), ScalarValue::Str);
         assert_eq!(resolve_plain("1.2.3"), ScalarValue::Str);
+    }
+
+    /// Keys js-yaml reports as duplicates of each other (asked through the framework's loader).
+    #[test]
+    fn keys_become_javascript_property_names() {
+        for (a, b) in [
+            ("~", "null"),
+            ("", "null"),
+            ("True", "true"),
+            ("0x1", "1"),
+            ("1_0", "10"),
+            ("017", "17"),
+            ("1.0", "1"),
+            ("1.50", "1.5"),
+            ("-0", "0"),
+            ("-.inf", "-Infinity"),
+        ] {
+            assert_eq!(js_property_name(a).as_deref(), Some(b), "{a}");
+        }
+        assert_eq!(js_property_name("abc"), None);
+        assert_eq!(js_property_name("2001-12-14"), None);
     }
 
     /// What js-yaml 4.1.0 (the framework's loader) answers, asked with

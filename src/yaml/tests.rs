@@ -362,6 +362,12 @@ fn accepts_and_refuses_what_the_framework_loader_does() {
         ("n: [\n\tm]\n", true),
         ("n:\n  - [a,\n\tb]\n", true),
         ("e: \"\"\n: 1\n", false),
+        ("~: 1\nnull: 2\n", false),
+        ("true: 1\nTrue: 2\n", false),
+        ("1: 1\n'1': 2\n", false),
+        ("1: 1\n0x1: 2\n", false),
+        ("1: 1\n1.0: 2\n", false),
+        ("a: 1\n'a ': 2\n", true),
     ];
     let mut wrong = Vec::new();
     for (text, loads) in cases {
