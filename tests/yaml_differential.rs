@@ -39,7 +39,7 @@ use std::time::Instant;
 use support::*;
 use ws_lint::config::Settings;
 
-const DEFAULT_SEED: u64 = 0x5eed_12_0006;
+const DEFAULT_SEED: u64 = 407_704_305_670;
 const DEFAULT_DOCS: usize = 20_000;
 /// Documents sent to node before their answers are read: the answers of one batch must fit
 /// in the pipe (node blocks writing otherwise, while we block writing too).
@@ -105,12 +105,14 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
         // Insert an indicator (or tab, or space) anywhere.
         0 | 1 => {
             let at = boundary(&out, rng.below(out.len() + 1));
-            out.insert_str(at, *rng.pick(INDICATORS));
+            let inserted: &&str = rng.pick(INDICATORS);
+            out.insert_str(at, inserted);
         }
         // Insert a line break, a control character, a BOM, a non-ASCII letter.
         2 => {
             let at = boundary(&out, rng.below(out.len() + 1));
-            out.insert_str(at, *rng.pick(SPECIALS));
+            let inserted: &&str = rng.pick(SPECIALS);
+            out.insert_str(at, inserted);
         }
         // Delete an indicator character (or any character).
         3 | 4 => {
@@ -347,7 +349,7 @@ impl Drop for Framework {
 }
 
 fn disagrees(framework: &mut Framework, text: &str) -> bool {
-    framework.load(text).ok == !ws_lint_refusals(text).is_empty()
+    framework.load(text).ok != ws_lint_refusals(text).is_empty()
 }
 
 /// Shrinks a disagreeing document: drops lines, then characters, while it still disagrees
@@ -446,7 +448,7 @@ fn ws_lint_refuses_exactly_what_the_framework_refuses() {
         for (n, text) in batch.iter().enumerate() {
             let answer = framework.receive(done + n);
             let refusals = ws_lint_refusals(text);
-            if answer.ok == !refusals.is_empty() {
+            if answer.ok != refusals.is_empty() {
                 if answer.ok {
                     ws_lint_refuses_more += 1;
                 }
@@ -465,7 +467,7 @@ fn ws_lint_refuses_exactly_what_the_framework_refuses() {
         let lines: String = disagreements
             .iter()
             .map(|(text, answer, refusals)| {
-                serde_json::json!({"text": text, "framework": answer.ok.then_some("loads").unwrap_or(&answer.error), "ws_lint": refusals}).to_string() + "\n"
+                serde_json::json!({"text": text, "framework": if answer.ok { "loads" } else { &answer.error }, "ws_lint": refusals}).to_string() + "\n"
             })
             .collect();
         std::fs::write(&path, lines).expect("WS_LINT_DIFF_DUMP is writable");
