@@ -368,6 +368,10 @@ fn accepts_and_refuses_what_the_framework_loader_does() {
         ("1: 1\n0x1: 2\n", false),
         ("1: 1\n1.0: 2\n", false),
         ("a: 1\n'a ': 2\n", true),
+        ("?", true),
+        ("a: [!Ref]\n", false),
+        ("a: {b: !Ref}\n", false),
+        ("a: [!Ref x, !Sub y]\n", true),
     ];
     let mut wrong = Vec::new();
     for (text, loads) in cases {

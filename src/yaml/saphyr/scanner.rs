@@ -999,7 +999,8 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        if need_whitespace {
+        // ws-lint: js-yaml ends the text with a line break when it has none (`?` alone loads).
+        if need_whitespace && !self.input.next_is_z() {
             Err(ScanError::new_str(self.mark(), "expected whitespace"))
         } else {
             Ok(())
@@ -1254,9 +1255,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        if is_blank_or_breakz(self.input.look_ch())
-            || (self.flow_level > 0 && self.input.next_is_flow())
-        {
+        // ws-lint: js-yaml reads a tag up to white space, in flow collections too, and refuses
+        // one that runs into a flow indicator (`[!Ref]`: "tag suffix cannot contain flow
+        // indicator characters").
+        if is_blank_or_breakz(self.input.look_ch()) {
             // XXX: ex 7.2, an empty scalar can follow a secondary tag
             Ok(Token(
                 Span::new(start_mark, self.mark),
