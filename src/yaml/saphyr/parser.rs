@@ -242,7 +242,7 @@ impl<T: Input + Clone> Clone for Parser<'_, T> {
 /// ```
 ///
 /// # Example
-/// ```
+/// ```text
 /// # use saphyr_parser::{Event, EventReceiver, Parser};
 /// #
 /// /// Sink of events. Collects them into an array.
