@@ -372,6 +372,8 @@ fn accepts_and_refuses_what_the_framework_loader_does() {
         ("a: [!Ref]\n", false),
         ("a: {b: !Ref}\n", false),
         ("a: [!Ref x, !Sub y]\n", true),
+        ("s: [4\n\t]\n", true),
+        ("s: [t\n\tu]\n", false),
     ];
     let mut wrong = Vec::new();
     for (text, loads) in cases {

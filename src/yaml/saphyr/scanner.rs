@@ -2465,6 +2465,7 @@ impl<'input, T: Input> Scanner<'input, T> {
 
             // Process blank characters.
             self.input.lookahead(2);
+            let mut ended_by_tab = false;
             while self.input.next_is_blank_or_break() {
                 if self.input.next_is_blank() {
                     if !self.leading_whitespace {
@@ -2475,6 +2476,13 @@ impl<'input, T: Input> Scanner<'input, T> {
                         // empty. Skip to the end of the line.
                         self.skip_ws_to_eol(SkipTabs::Yes)?;
                         if !self.input.next_is_breakz() {
+                            // ws-lint: in a flow collection js-yaml ends the scalar here (a tab
+                            // does not indent), and what follows is read as the next token
+                            // (`[4` / `\t]` loads, `[t` / `\tu]` misses a comma).
+                            if self.flow_level > 0 {
+                                ended_by_tab = true;
+                                break;
+                            }
                             return Err(ScanError::new_str(
                                 start_mark,
                                 "while scanning a plain scalar, found a tab",
@@ -2496,6 +2504,9 @@ impl<'input, T: Input> Scanner<'input, T> {
                     }
                 }
                 self.input.lookahead(2);
+            }
+            if ended_by_tab {
+                break;
             }
 
             // check indentation level
