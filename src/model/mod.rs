@@ -262,9 +262,9 @@ fn lower_api_owner(yaml: &Yaml, entry: Entry) -> ApiOwner {
             }
         }
         // The schema's `type: string` turns numbers and booleans into non-empty text.
-        Some(ScalarValue::Int | ScalarValue::Float | ScalarValue::Bool(_)) => {
-            ApiOwner::External(entry)
-        }
+        Some(
+            ScalarValue::Int | ScalarValue::Float | ScalarValue::Bool(_) | ScalarValue::Timestamp,
+        ) => ApiOwner::External(entry),
         Some(ScalarValue::Null) | None => ApiOwner::Service,
     }
 }

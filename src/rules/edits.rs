@@ -13,7 +13,7 @@ use crate::yaml::{NodeId, ScalarStyle, ScalarValue};
 pub fn known_str<'a>(ctx: &'a Context, node: NodeId) -> Option<&'a str> {
     match ctx.yaml.scalar_value(node)? {
         ScalarValue::Str | ScalarValue::Int | ScalarValue::Float | ScalarValue::Bool(_) => {}
-        ScalarValue::Null | ScalarValue::Tagged => return None,
+        ScalarValue::Null | ScalarValue::Tagged | ScalarValue::Timestamp => return None,
     }
     let text = ctx.yaml.str(node)?;
     (!variables::has_variable_for(text, ctx.service.framework_major)).then_some(text)

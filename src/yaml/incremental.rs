@@ -486,11 +486,11 @@ fn finish_graft(
         parser_clean: true,
     };
     // A new key may now repeat a sibling's: leave duplicate reporting to a full parse.
-    let new_key = yaml.str(map_piece(new_entry.key))?.to_string();
+    let new_key = super::plain_key_text(&yaml.nodes[map_piece(new_entry.key)])?.into_owned();
     if let NodeKind::Mapping { entries, .. } = &yaml.nodes[parent].kind {
         let same = entries
             .iter()
-            .filter(|e| yaml.str(e.key) == Some(new_key.as_str()))
+            .filter(|e| super::plain_key_text(&yaml.nodes[e.key]).as_deref() == Some(&*new_key))
             .count();
         if same > 1 {
             return None;
@@ -517,7 +517,9 @@ fn finish_graft(
 /// The block's new text is one entry whose key starts the first line at `indent`, and whose
 /// other lines are blank, comments, or indented deeper: nothing can attach elsewhere.
 fn plausible_block(text: &str, indent: usize) -> bool {
-    if text.contains('\t') || text.contains('\r') {
+    // A byte order mark starting the block would be taken for the text's own, which the full
+    // text reads as content.
+    if text.contains(['\t', '\r', '\u{feff}']) {
         return false;
     }
     let mut lines = text.split('\n');

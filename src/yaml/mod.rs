@@ -15,11 +15,12 @@ mod incremental;
 mod merges;
 pub use incremental::{Reparse, ReparsePlan};
 pub use merges::MergeSite;
+mod saphyr;
 mod scalar;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
+use saphyr::{Event, Parser, ScalarStyle as SaphyrStyle};
 
 use crate::span::TextRange;
 use char_offsets::CharOffsets;
@@ -404,8 +405,20 @@ impl Yaml {
             return None;
         };
         Some(match self.tag(resolved) {
-            Some("!!str") => ScalarValue::Str,
-            Some(_) => ScalarValue::Tagged,
+            // `!!int 1` and the like: what the core tag says (the loader refuses the file when
+            // the text does not fit it, see `tag_error`).
+            Some(tag) => match tag.strip_prefix(CORE_TAG_PREFIX) {
+                Some("str") => ScalarValue::Str,
+                Some("null") => ScalarValue::Null,
+                Some("int") => ScalarValue::Int,
+                Some("float") => ScalarValue::Float,
+                Some("timestamp") => ScalarValue::Timestamp,
+                Some("bool") => match resolve_plain(&scalar.value) {
+                    ScalarValue::Bool(b) => ScalarValue::Bool(b),
+                    _ => ScalarValue::Tagged,
+                },
+                _ => ScalarValue::Tagged,
+            },
             None if scalar.style == ScalarStyle::Plain => resolve_plain(&scalar.value),
             None => ScalarValue::Str,
         })
@@ -586,7 +599,7 @@ struct Frame {
 const KEY_INDEX_FROM: usize = 16;
 
 /// What saphyr's parser yields: an event and its span, or the error that ends the stream.
-type ParseItem<'t> = Result<(Event<'t>, saphyr_parser::Span), saphyr_parser::ScanError>;
+type ParseItem<'t> = Result<(Event<'t>, saphyr::Span), saphyr::ScanError>;
 
 /// From this size on, a text is scanned on a second thread while the tree is built. Below it a
 /// thread's start and the hand-overs cost more than they save.
@@ -603,6 +616,8 @@ struct Builder<'t> {
     /// While > 0 we are inside nesting beyond `MAX_DEPTH` and drop events.
     skipped_depth: usize,
     documents: usize,
+    /// One non-printable character is reported; the loader stops at the first too.
+    non_printable_reported: bool,
 }
 
 impl<'t> Builder<'t> {
@@ -615,10 +630,11 @@ impl<'t> Builder<'t> {
             anchors: FxHashMap::default(),
             skipped_depth: 0,
             documents: 0,
+            non_printable_reported: false,
         }
     }
 
-    fn range(&self, span: &saphyr_parser::Span) -> TextRange {
+    fn range(&self, span: &saphyr::Span) -> TextRange {
         let start = self.offsets.byte(span.start.index());
         let end = self.offsets.byte(span.end.index()).max(start);
         TextRange::new(start, end)
@@ -627,14 +643,12 @@ impl<'t> Builder<'t> {
     /// `pipeline`: a large text may be scanned on a second thread.
     fn run(mut self, pipeline: bool) -> Yaml {
         let text = self.text;
-        if let Some((at, ch)) = first_non_printable(text) {
-            // js-yaml refuses these before it parses anything; say so in its words.
+        if let Some(at) = text.find('\0') {
+            // js-yaml refuses a NUL anywhere before it parses anything; say so in its words.
             self.yaml.errors.push(YamlError {
                 kind: YamlErrorKind::Syntax,
-                message: format!(
-                    "the stream contains non-printable characters (U+{:04X})",
-                    ch as u32
-                ),
+                message: "null byte is not allowed in input (a non-printable character, U+0000)"
+                    .to_string(),
                 range: syntax_error_range(text, at),
             });
         }
@@ -771,6 +785,10 @@ impl<'t> Builder<'t> {
                     ScalarStyle::Plain => range,
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix).into_boxed_str());
+                self.check_printable(range, style);
+                if let Some(tag) = &tag {
+                    self.check_tag(tag, TagKind::Scalar(&value), range);
+                }
                 let parent = self.stack.last().map(|f| f.node);
                 let id = self.push_node(
                     NodeKind::Scalar(Scalar {
@@ -831,6 +849,14 @@ impl<'t> Builder<'t> {
                     }
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix).into_boxed_str());
+                if let Some(tag) = &tag {
+                    let kind = if is_mapping {
+                        TagKind::Mapping
+                    } else {
+                        TagKind::Sequence
+                    };
+                    self.check_tag(tag, kind, range);
+                }
                 let parent = self.stack.last().map(|f| f.node);
                 let id = self.push_node(kind, range, tag, parent);
                 self.register_anchor(anchor, id);
@@ -858,6 +884,63 @@ impl<'t> Builder<'t> {
             }
         }
         true
+    }
+
+    /// js-yaml refuses control characters inside scalars (and only there: comments may hold
+    /// them): in plain and block scalars C0 and C1 controls other than tab and NEL, DEL,
+    /// U+FFFE and U+FFFF; in quoted ones C0 controls other than tab (escapes are fine).
+    fn check_printable(&mut self, range: TextRange, style: ScalarStyle) {
+        if self.non_printable_reported {
+            return;
+        }
+        let Some(source) = self.text.get(range.as_range()) else {
+            return;
+        };
+        if source
+            .bytes()
+            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'))
+        {
+            return;
+        }
+        // A block scalar's header line (`|-  # comment`) is not content.
+        let skip = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                source.find(['\n', '\r']).unwrap_or(source.len())
+            }
+            _ => 0,
+        };
+        let quoted = style.is_quoted();
+        let found = source[skip..].char_indices().find(|&(_, c)| {
+            if quoted {
+                c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+            } else {
+                is_non_printable(c)
+            }
+        });
+        if let Some((at, ch)) = found {
+            let at = range.start + skip + at;
+            self.non_printable_reported = true;
+            self.yaml.errors.push(YamlError {
+                kind: YamlErrorKind::Syntax,
+                message: format!(
+                    "the stream contains non-printable characters (U+{:04X})",
+                    ch as u32
+                ),
+                range: syntax_error_range(self.text, at),
+            });
+        }
+    }
+
+    /// The tags the framework's schema knows (js-yaml's default schema and the CloudFormation
+    /// functions), on the kinds of node they take, with a value they accept.
+    fn check_tag(&mut self, tag: &str, kind: TagKind, range: TextRange) {
+        if let Some(message) = tag_error(tag, kind) {
+            self.yaml.errors.push(YamlError {
+                kind: YamlErrorKind::Syntax,
+                message,
+                range: syntax_error_range(self.text, range.start),
+            });
+        }
     }
 
     /// Quoted scalars: saphyr's span runs on over the spaces and comment after the closing
@@ -1000,6 +1083,7 @@ impl<'t> Builder<'t> {
         let Some(text) = plain_key_text(&nodes[key]) else {
             return;
         };
+        let text = text.as_ref();
         let range = nodes[key].range();
         let Some(frame) = self.stack.last_mut() else {
             return;
@@ -1011,7 +1095,7 @@ impl<'t> Builder<'t> {
             let mut keys = FxHashMap::default();
             for entry in entries {
                 if let Some(earlier) = plain_key_text(&nodes[entry.key]) {
-                    keys.entry(earlier.to_string())
+                    keys.entry(earlier.into_owned())
                         .or_insert(nodes[entry.key].range());
                 }
             }
@@ -1027,11 +1111,15 @@ impl<'t> Builder<'t> {
             },
             None => entries
                 .iter()
-                .find(|e| plain_key_text(&nodes[e.key]) == Some(text))
+                .find(|e| plain_key_text(&nodes[e.key]).as_deref() == Some(text))
                 .map(|e| nodes[e.key].range()),
         };
         if let Some(first) = first {
-            let message = format!("duplicate key `{text}`");
+            let written = match &nodes[key].kind {
+                NodeKind::Scalar(scalar) => &*scalar.value,
+                _ => text,
+            };
+            let message = format!("duplicate key `{written}`");
             self.yaml.errors.push(YamlError {
                 kind: YamlErrorKind::DuplicateKey { first },
                 message,
@@ -1041,16 +1129,24 @@ impl<'t> Builder<'t> {
     }
 }
 
-/// A mapping key's text, for duplicate detection: `None` for keys that are not scalars and for
-/// the merge key, which may repeat (js-yaml merges each one).
-fn plain_key_text(node: &Node) -> Option<&str> {
+/// A mapping key as js-yaml compares keys for duplicates: the JavaScript property name it
+/// becomes (`~` and `null` are both `null`, `1`, `0x1` and `'1'` are all `1`). `None` for keys
+/// that are not scalars and for the merge key, which may repeat (js-yaml merges each one).
+fn plain_key_text(node: &Node) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
     let NodeKind::Scalar(scalar) = &node.kind else {
         return None;
     };
-    if &*scalar.value == "<<" && scalar.style == ScalarStyle::Plain {
+    if scalar.style != ScalarStyle::Plain {
+        return Some(Cow::Borrowed(&scalar.value));
+    }
+    if &*scalar.value == "<<" {
         return None;
     }
-    Some(&scalar.value)
+    Some(match scalar::js_property_name(&scalar.value) {
+        Some(name) => Cow::Owned(name),
+        None => Cow::Borrowed(&scalar.value),
+    })
 }
 
 /// saphyr says "while parsing a block mapping, did not find expected key": libyaml's words, well
@@ -1063,12 +1159,89 @@ fn syntax_message(info: &str) -> String {
     info.trim().to_string()
 }
 
-/// The first character js-yaml refuses to read (C0 and C1 controls other than tab and line
-/// breaks, DEL, U+FFFE, U+FFFF).
-fn first_non_printable(text: &str) -> Option<(usize, char)> {
-    text.char_indices().find(|&(_, c)| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
-    })
+/// A character js-yaml refuses in a plain or block scalar (C0 and C1 controls other than tab,
+/// line breaks and NEL, DEL, U+FFFE, U+FFFF).
+fn is_non_printable(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// How saphyr spells `!!` (unless a `%TAG` directive changes it).
+const CORE_TAG_PREFIX: &str = "tag:yaml.org,2002:";
+
+/// The CloudFormation functions the framework's schema adds as `!Name` tags, on any kind of
+/// node (`@serverless/utils/cloudformation-schema`).
+const CLOUDFORMATION_TAGS: [&str; 17] = [
+    "And",
+    "Base64",
+    "Cidr",
+    "Condition",
+    "Equals",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Not",
+    "Or",
+    "Ref",
+    "Select",
+    "Split",
+    "Sub",
+];
+
+/// The node a tag is written on.
+#[derive(Clone, Copy)]
+enum TagKind<'v> {
+    Scalar(&'v str),
+    Sequence,
+    Mapping,
+}
+
+/// Why js-yaml 4 with the framework's schema refuses `tag` on this node, if it does.
+fn tag_error(tag: &str, kind: TagKind) -> Option<String> {
+    // `!` alone only says "not a plain scalar's implicit type".
+    if tag == "!" {
+        return None;
+    }
+    if let Some(name) = tag.strip_prefix('!') {
+        if CLOUDFORMATION_TAGS.contains(&name) {
+            return None;
+        }
+    }
+    let unknown = || Some(format!("unknown tag !<{tag}>"));
+    let Some(core) = tag.strip_prefix(CORE_TAG_PREFIX) else {
+        return unknown();
+    };
+    let fits = match (core, kind) {
+        ("seq" | "omap" | "pairs", TagKind::Sequence) => true,
+        ("map" | "set", TagKind::Mapping) => true,
+        ("str", TagKind::Scalar(_)) => true,
+        ("null", TagKind::Scalar(v)) => resolve_plain(v) == ScalarValue::Null,
+        ("bool", TagKind::Scalar(v)) => matches!(resolve_plain(v), ScalarValue::Bool(_)),
+        ("int", TagKind::Scalar(v)) => resolve_plain(v) == ScalarValue::Int,
+        ("float", TagKind::Scalar(v)) => scalar::is_js_yaml_float(v),
+        ("timestamp", TagKind::Scalar(v)) => resolve_plain(v) == ScalarValue::Timestamp,
+        ("merge", TagKind::Scalar(v)) => v == "<<" || v.is_empty(),
+        ("binary", TagKind::Scalar(v)) => is_base64(v),
+        // Another kind of node, or no type of the schema.
+        _ => return unknown(),
+    };
+    (!fits).then(|| format!("cannot resolve a node with !<{tag}> explicit tag"))
+}
+
+/// js-yaml's `resolveYamlBinary`: base64 letters (and `=`) make whole bytes; line breaks are
+/// skipped.
+fn is_base64(text: &str) -> bool {
+    let mut bits = 0usize;
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => {}
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '+' | '/' | '=' => bits += 6,
+            _ => return false,
+        }
+    }
+    bits % 8 == 0
 }
 
 /// A syntax error points at one character (or the end of the text).

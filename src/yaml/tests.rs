@@ -289,3 +289,139 @@ fn tags_are_renumbered_by_an_incremental_reparse() {
         assert_eq!(owned.tag(c), Some("!GetAtt"));
     }
 }
+
+/// Verdicts of the framework's loader (js-yaml 4.1.0 with the CloudFormation schema, asked
+/// through `tests/tools/framework-yaml.js`) on the forms where saphyr-parser and js-yaml used
+/// to differ: `true` when it loads.
+#[test]
+fn accepts_and_refuses_what_the_framework_loader_does() {
+    let cases = [
+        ("Resources:\n  Url:\n    Fn::Join: [\n    '', [\n    'wss://', Ref: Api\n    ]\n    ]\n", true),
+        ("a:\n  b: [\nx,\ny\n]\n", true),
+        ("a:\n  b: {\nx: 1,\n}\n", true),
+        ("a:\n  - [\nx]\n", true),
+        ("a:\n  b: \"x\ny\"\n", true),
+        ("a:\n  b: 'x\n\ty'\n", true),
+        ("a: \u{feff}b\n", true),
+        ("a: b\n\u{feff}c: d\n", true),
+        ("\u{feff}a: 1\n", true),
+        ("a: b\n# \u{1b} comment\n", true),
+        ("a: b # \u{7f}\u{85}\n", true),
+        ("a: \"\u{7f}\"\n", true),
+        ("a: '\u{85}'\n", true),
+        ("a: x\u{1b}\n", false),
+        ("a: \"\u{1b}\"\n", false),
+        ("a: |\n  x\u{7}\n", false),
+        ("\u{1b}: 1\n", false),
+        ("a: b\u{0}\n", false),
+        ("- \tkey: v\n", false),
+        ("-\t- x\n", false),
+        ("a:\n  \tb: 1\n", false),
+        ("a:\t1\nb: 2\n", true),
+        ("a:\n  b: 1\n  \t\n  c: 2\n", true),
+        (": b\n", false),
+        ("- : b\n", false),
+        ("? a\n: b\n", true),
+        ("{: b}\n", true),
+        ("s: [s\ns]\n", false),
+        ("s: [s\n s]\n", true),
+        ("a:\n  s: [s\n  s]\n", false),
+        ("a:\n  s: [s\n   s]\n", true),
+        ("[s\ns]\n", true),
+        ("a: !Rf x\n", false),
+        ("a: !!WebsocketsApi x\n", false),
+        ("a: !Ref x\nb: !GetAtt [a, b]\nc: !Sub {x: 1}\n", true),
+        ("a: !!str 1\nb: !!int 0x_1\nc: !!float 1\nd: !!timestamp 2001-12-14\ne: !!binary aGVsbG8=\n", true),
+        ("a: !!int 1.5\n", false),
+        ("a: !!null x\n", false),
+        ("a: !!str [a]\n", false),
+        ("a: !!map [a]\n", false),
+        ("a: !!seq [a]\n", true),
+        ("a: ! x\n", true),
+        ("a: !<tag:yaml.org,2002:str> x\n", true),
+        ("a: !<!Ref> x\n", true),
+        ("a: !!binary \"a b\"\n", false),
+        ("e: \"\"#x\n", true),
+        ("e: [a]#x\n", true),
+        ("\"a\"#: 1\n", true),
+        ("a: 1\n]\n", false),
+        ("        T\n] #\n", false),
+        (" s\n]\n", false),
+        ("- !GetAtt to: x\n", false),
+        ("&a b: c\n", false),
+        ("x:\n  &a b: c\n", false),
+        ("x: 1\n&a b: c\n", true),
+        ("x:\n  y: 1\n  &a b: c\n", true),
+        ("- &a\n  b: c\n", true),
+        ("x: &a\n  b: c\n", true),
+        ("[>]\n", false),
+        ("{a: |}\n", false),
+        ("[a>]\n", true),
+        (">#\n", false),
+        ("a: > #x\n  b\n", true),
+        ("n: [\n\tm]\n", true),
+        ("n:\n  - [a,\n\tb]\n", true),
+        ("e: \"\"\n: 1\n", false),
+        ("~: 1\nnull: 2\n", false),
+        ("true: 1\nTrue: 2\n", false),
+        ("1: 1\n'1': 2\n", false),
+        ("1: 1\n0x1: 2\n", false),
+        ("1: 1\n1.0: 2\n", false),
+        ("a: 1\n'a ': 2\n", true),
+        ("?", true),
+        ("a: [!Ref]\n", false),
+        ("a: {b: !Ref}\n", false),
+        ("a: [!Ref x, !Sub y]\n", true),
+        ("s: [4\n\t]\n", true),
+        ("s: [t\n\tu]\n", false),
+    ];
+    let mut wrong = Vec::new();
+    for (text, loads) in cases {
+        let yaml = Yaml::parse(text);
+        if yaml.errors().is_empty() != loads {
+            wrong.push(format!(
+                "{text:?}: loads={loads}, ws-lint: {:?}",
+                yaml.errors()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn core_tags_give_their_type() {
+    let text = "a: !!str 1\nb: !!int 0x_1\nc: !!float 1\nd: !!timestamp 2001-12-14\ne: !!bool True\nf: !!null ''\n";
+    let yaml = Yaml::parse(text);
+    assert!(yaml.errors().is_empty(), "{:?}", yaml.errors());
+    let root = yaml.root().unwrap();
+    let value = |key| yaml.scalar_value(yaml.get_value(root, key).unwrap());
+    assert_eq!(value("a"), Some(ScalarValue::Str));
+    assert_eq!(value("b"), Some(ScalarValue::Int));
+    assert_eq!(value("c"), Some(ScalarValue::Float));
+    assert_eq!(value("d"), Some(ScalarValue::Timestamp));
+    assert_eq!(value("e"), Some(ScalarValue::Bool(true)));
+    assert_eq!(value("f"), Some(ScalarValue::Null));
+}
+
+#[test]
+fn a_flow_sequence_closed_under_its_key_keeps_its_items() {
+    let text = "Url:\n  Fn::Join: [\n  '', [\n  'wss://', x\n  ]\n  ]\n";
+    let yaml = Yaml::parse(text);
+    assert!(yaml.errors().is_empty(), "{:?}", yaml.errors());
+    let join = yaml
+        .path(yaml.root().unwrap(), &["Url", "Fn::Join"])
+        .unwrap();
+    let items = yaml.items(join).unwrap();
+    assert_eq!(items.len(), 2);
+    let parts: Vec<_> = yaml
+        .items(items[1])
+        .unwrap()
+        .iter()
+        .map(|i| yaml.str(*i).unwrap())
+        .collect();
+    assert_eq!(parts, ["wss://", "x"]);
+    assert_eq!(
+        &text[yaml.range(join).as_range()],
+        "[\n  '', [\n  'wss://', x\n  ]\n  ]"
+    );
+}

@@ -50,7 +50,7 @@ const DEFAULT_IDENTITY_SOURCE: &str = "route.request.header.Auth";
 fn plain_string<'a>(ctx: &'a Context, node: NodeId) -> Option<&'a str> {
     match ctx.yaml.scalar_value(node)? {
         ScalarValue::Str | ScalarValue::Int | ScalarValue::Float | ScalarValue::Bool(_) => {}
-        ScalarValue::Null | ScalarValue::Tagged => return None,
+        ScalarValue::Null | ScalarValue::Tagged | ScalarValue::Timestamp => return None,
     }
     let text = ctx.yaml.str(node)?;
     if is_single_variable(text) {

@@ -169,7 +169,7 @@ fn coerced_key(yaml: &Yaml, node: NodeId, text: &str) -> Option<String> {
         ScalarValue::Bool(b) => Some(b.to_string()),
         ScalarValue::Int => js_int_string(text),
         ScalarValue::Float => js_float_string(text),
-        ScalarValue::Null | ScalarValue::Tagged => None,
+        ScalarValue::Null | ScalarValue::Tagged | ScalarValue::Timestamp => None,
     }
 }
 
