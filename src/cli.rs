@@ -371,12 +371,14 @@ fn check(args: CheckArgs) -> i32 {
         let (diagnostics, included) = match (&input.source, single) {
             (Source::Stdin, Some(analysis)) => (analysis.diagnostics, Vec::new()),
             _ => {
-                let service = crate::analyze_service(
-                    current,
-                    &input.display,
-                    &settings,
-                    &crate::files::DiskFiles,
-                );
+                // The path itself, not its display: a folder whose name is not UTF-8 must
+                // still be found for includes and handlers.
+                let path = match &input.source {
+                    Source::File(path) => path.as_path(),
+                    Source::Stdin => Path::new(&input.display),
+                };
+                let service =
+                    crate::analyze_service(current, path, &settings, &crate::files::DiskFiles);
                 let crate::Analysis {
                     yaml,
                     service: model,
@@ -630,7 +632,7 @@ fn print_stdout(text: &str) {
 fn load_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read configuration: {e}", path.display()))?;
-    Config::parse(&text, &path.display().to_string()).map_err(|e: ConfigError| e.to_string())
+    Config::parse_file(&text, path).map_err(|e: ConfigError| e.to_string())
 }
 
 /// A `ws-lint.toml`: the folder it is in, and its settings or why they could not be read.

@@ -7,6 +7,7 @@ use crate::variables::{Source, Variable};
 pub(crate) mod include_not_found;
 mod unknown_variable_source;
 mod unresolved_self_reference;
+pub(crate) mod variable_budget;
 mod variable_syntax;
 
 pub(super) static RULES: &[&Rule] = &[
@@ -14,6 +15,7 @@ pub(super) static RULES: &[&Rule] = &[
     &unresolved_self_reference::RULE,
     &unknown_variable_source::RULE,
     &include_not_found::RULE,
+    &variable_budget::RULE,
 ];
 
 /// One source of a variable, as the rules see it.
