@@ -229,12 +229,22 @@ fn check(args: CheckArgs) -> i32 {
         args.select.as_deref().map(parse_rule_list).transpose(),
         args.ignore.as_deref().map(parse_rule_list).transpose(),
     ) {
+        (Ok(Some(select)), _) if select.is_empty() => {
+            // An empty list would run no rule and pass everything: never what was meant.
+            eprintln!(
+                "ws-lint: --select names no rule; give rule codes or names (`--select WS101,include-not-found`), or leave it out to run the default rules"
+            );
+            return 2;
+        }
         (Ok(select), Ok(ignore)) => (select, ignore.unwrap_or_default()),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("ws-lint: {e}");
             return 2;
         }
     };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        eprintln!("ws-lint: warning: --unsafe-fixes has no effect without --fix or --diff");
+    }
     let config_mode = if args.isolated {
         ConfigMode::Isolated
     } else if let Some(path) = &args.config {
