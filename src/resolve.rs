@@ -103,8 +103,9 @@ pub struct Outcome {
     pub documents: Vec<Document>,
     pub resolutions: Vec<Resolution>,
     pub missing: Vec<MissingInclude>,
-    /// Values left unknown by the budget: the first one per budget (the values built from
-    /// them are unknown as a consequence and not reported again).
+    /// Values left unknown by the budget: each one over [`MAX_VALUE_BYTES`] and the first
+    /// one past [`MAX_TOTAL_BYTES`] (the values built from them are unknown as a consequence
+    /// and not reported).
     pub over_budget: Vec<OverBudget>,
     /// Values that resolved (the corpus statistics).
     pub resolved_values: usize,
@@ -154,7 +155,8 @@ struct Resolver<'a> {
     spent: usize,
     /// Set while resolving a value when a budget stopped it.
     overrun: Option<Overrun>,
-    /// The first value stopped per budget, with the `${...}` inside it (value text offsets).
+    /// The values stopped that are reported, with the `${...}` inside each (value text
+    /// offsets).
     over_budget: Vec<(NodeId, Overrun)>,
     /// Every value a budget stopped: not tried again in a later round.
     stopped: FxHashSet<NodeId>,
@@ -335,12 +337,13 @@ impl Resolver<'_> {
         let Some(target) = target else {
             if let Some(overrun) = self.overrun.take() {
                 self.stopped.insert(node);
-                // One report per budget: what is built from this value is unknown because of
-                // it, and a second value over the same budget says nothing new.
-                if !self
-                    .over_budget
-                    .iter()
-                    .any(|(_, o)| o.budget == overrun.budget)
+                // Each value over its own budget is reported (what is built from it is unknown
+                // because of it, and says nothing); the total budget once, where it ran out.
+                if overrun.budget == Budget::Value
+                    || !self
+                        .over_budget
+                        .iter()
+                        .any(|(_, o)| o.budget == Budget::Total)
                 {
                     self.over_budget.push((node, overrun));
                 }

@@ -7,7 +7,8 @@ declare_rule! {
     /// Reports a `${...}` that ws-lint stopped resolving because its value grew past the
     /// size budget: 64 KiB for one value, or 8 MiB of resolved text for the whole service.
     /// The value is unknown from there on, so the rules say nothing about it (nor about the
-    /// values built from it). Only the first value over each budget is reported.
+    /// values built from it, which are not reported again). Once the service's budget is
+    /// spent, the value where it ran out is reported and no further value is resolved.
     ///
     /// ## Why is this bad?
     /// A value that doubles at each level (`a0: ${self:custom.a1}${self:custom.a1}`, twenty
