@@ -761,6 +761,27 @@ fn the_language_server_reads_inside_the_project_only_and_within_the_budget() {
     assert!(seen.len() < 100_000, "{} bytes of messages", seen.len());
     // Generous (a debug build on a shared machine): seconds per keystroke before the budget.
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // Go to definition on a handler: inside the project it finds the file; behind a link
+    // leading out it does not look.
+    let mut answer_to = |id: i64, line: u32| -> serde_json::Value {
+        send(
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/definition",
+            "params": {"textDocument": {"uri": uri(&main)},
+                "position": {"line": line, "character": 15}}}),
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = messages.recv_timeout(left).expect("an answer");
+            if message["id"] == id {
+                return message["result"].clone();
+            }
+        }
+    };
+    let inside = answer_to(2, 5);
+    assert!(inside.to_string().contains("svc/src/h.js"), "{inside}");
+    let outside = answer_to(3, 12);
+    assert!(outside.is_null(), "{outside}");
     let _ = child.kill();
     let _ = child.wait();
 }
