@@ -229,12 +229,22 @@ fn check(args: CheckArgs) -> i32 {
         args.select.as_deref().map(parse_rule_list).transpose(),
         args.ignore.as_deref().map(parse_rule_list).transpose(),
     ) {
+        (Ok(Some(select)), _) if select.is_empty() => {
+            // An empty list would run no rule and pass everything: never what was meant.
+            eprintln!(
+                "ws-lint: --select names no rule; give rule codes or names (`--select WS101,include-not-found`), or leave it out to run the default rules"
+            );
+            return 2;
+        }
         (Ok(select), Ok(ignore)) => (select, ignore.unwrap_or_default()),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("ws-lint: {e}");
             return 2;
         }
     };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        eprintln!("ws-lint: warning: --unsafe-fixes has no effect without --fix or --diff");
+    }
     let config_mode = if args.isolated {
         ConfigMode::Isolated
     } else if let Some(path) = &args.config {
@@ -378,12 +388,14 @@ fn check(args: CheckArgs) -> i32 {
         let (diagnostics, included) = match (&input.source, single) {
             (Source::Stdin, Some(analysis)) => (analysis.diagnostics, Vec::new()),
             _ => {
-                let service = crate::analyze_service(
-                    current,
-                    &input.display,
-                    &settings,
-                    &crate::files::DiskFiles,
-                );
+                // The path itself, not its display: a folder whose name is not UTF-8 must
+                // still be found for includes and handlers.
+                let path = match &input.source {
+                    Source::File(path) => path.as_path(),
+                    Source::Stdin => Path::new(&input.display),
+                };
+                let service =
+                    crate::analyze_service(current, path, &settings, &crate::files::DiskFiles);
                 let crate::Analysis {
                     yaml,
                     service: model,
@@ -637,7 +649,7 @@ fn print_stdout(text: &str) {
 fn load_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read configuration: {e}", path.display()))?;
-    Config::parse(&text, &path.display().to_string()).map_err(|e: ConfigError| e.to_string())
+    Config::parse_file(&text, path).map_err(|e: ConfigError| e.to_string())
 }
 
 /// A `ws-lint.toml`: the folder it is in, and its settings or why they could not be read.

@@ -4,6 +4,7 @@
 //! disk is the CLI's and the language server's business.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -40,6 +41,9 @@ pub struct Settings {
     pub ignore: Vec<&'static str>,
     /// Extra variable sources (for WS603).
     pub variable_sources: Vec<String>,
+    /// `[files] include-roots`: folders outside the project that `${file(...)}` may read,
+    /// joined to the configuration file's folder.
+    pub include_roots: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -114,6 +118,8 @@ struct RawConfig {
 struct RawFiles {
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default, rename = "include-roots")]
+    include_roots: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -124,8 +130,16 @@ struct RawVariables {
 }
 
 impl Config {
-    /// Parses a `ws-lint.toml`; `path` only names the file in errors.
+    /// Parses a `ws-lint.toml` at `path`: `path` names the file in errors, and
+    /// `[files] include-roots` are relative to its folder.
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        Self::parse_file(text, Path::new(path))
+    }
+
+    /// [`parse`](Self::parse) for a path that may not be UTF-8.
+    pub fn parse_file(text: &str, file: &Path) -> Result<Config, ConfigError> {
+        let display = file.display().to_string();
+        let path = display.as_str();
         let index = LineIndex::new(text);
         let error_at = |offset: usize, message: String| {
             let at = index.line_col(text, offset);
@@ -173,6 +187,13 @@ impl Config {
             }
         }
         settings.variable_sources = raw.variables.sources;
+        let base = file.parent().unwrap_or(Path::new(""));
+        settings.include_roots = raw
+            .files
+            .include_roots
+            .iter()
+            .map(|root| crate::files::normalize(&base.join(root)))
+            .collect();
         Ok(Config {
             settings,
             exclude: raw.files.exclude,
@@ -211,6 +232,25 @@ mod tests {
         );
         assert_eq!(config.exclude, ["examples/**"]);
         assert_eq!(config.settings.variable_sources, ["mine"]);
+    }
+
+    #[test]
+    fn include_roots_are_relative_to_the_configuration_file() {
+        let config = Config::parse(
+            "[files]\ninclude-roots = [\"../shared\", \"/opt/config\", \".\"]\n",
+            "repo/svc/ws-lint.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            config.settings.include_roots,
+            [
+                PathBuf::from("repo/shared"),
+                PathBuf::from("/opt/config"),
+                PathBuf::from("repo/svc")
+            ]
+        );
+        let error = Config::parse("[files]\ninclude-roots = \"x\"\n", "c.toml").unwrap_err();
+        assert_eq!(error.line, 2, "{error}");
     }
 
     #[test]

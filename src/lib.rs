@@ -25,10 +25,11 @@ pub use fixing::{fix, AppliedFix, FixRefused, Fixed, MAX_FIX_ROUNDS};
 
 use config::Settings;
 use diagnostics::Diagnostic;
-use files::FileSource;
+use files::{FileSource, ProjectFiles};
 use model::{FileFormat, Service};
 use rayon::prelude::*;
 use span::{LineIndex, TextRange};
+use std::path::Path;
 use yaml::{Yaml, YamlError, YamlErrorKind};
 
 /// Everything ws-lint knows about one file.
@@ -45,13 +46,13 @@ pub struct Analysis {
 /// no other file is read, so `${file(...)}` values stay unknown (see [`analyze_service`]).
 /// `${self:...}` values that resolve inside the file are checked as if written there.
 pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
-    run(text, path, settings, None, Yaml::parse(text)).main
+    run(text, Path::new(path), settings, None, Yaml::parse(text)).main
 }
 
 /// [`analyze`] with the tree already parsed (by an incremental re-parse, say): `yaml` must be
 /// `Yaml::parse(text)` or equal to it.
 pub fn analyze_parsed(text: &str, path: &str, settings: &Settings, yaml: Yaml) -> Analysis {
-    run(text, path, settings, None, yaml).main
+    run(text, Path::new(path), settings, None, yaml).main
 }
 
 /// One included file of a service, with the diagnostics that point into it.
@@ -78,37 +79,48 @@ pub struct ServiceAnalysis {
 }
 
 /// Lints the service whose main file is `text` at `path`, reading the files it includes
-/// (`${file(...)}`, relative to the folder of `path`) and its handlers through `files`.
-/// Diagnostics inside an included file are reported in that file.
+/// (`${file(...)}`, relative to the folder of `path`) and its handlers through `files`, and
+/// only those inside the project (see [`files::ProjectFiles`]: the nearest folder holding
+/// `.git`, else the service folder, and `settings.include_roots`). Diagnostics inside an
+/// included file are reported in that file. `path` need not be UTF-8.
 pub fn analyze_service(
     text: &str,
-    path: &str,
+    path: impl AsRef<Path>,
     settings: &Settings,
     files: &dyn FileSource,
 ) -> ServiceAnalysis {
-    run(text, path, settings, Some(files), Yaml::parse(text))
+    run(
+        text,
+        path.as_ref(),
+        settings,
+        Some(files),
+        Yaml::parse(text),
+    )
 }
 
 /// [`analyze_service`] with the main file's tree already parsed: `yaml` must be
 /// `Yaml::parse(text)` or equal to it.
 pub fn analyze_service_parsed(
     text: &str,
-    path: &str,
+    path: impl AsRef<Path>,
     settings: &Settings,
     files: &dyn FileSource,
     yaml: Yaml,
 ) -> ServiceAnalysis {
-    run(text, path, settings, Some(files), yaml)
+    run(text, path.as_ref(), settings, Some(files), yaml)
 }
 
 fn run(
     text: &str,
-    path: &str,
+    path: &Path,
     settings: &Settings,
     files: Option<&dyn FileSource>,
     mut yaml: Yaml,
 ) -> ServiceAnalysis {
-    let format = FileFormat::from_path(path);
+    let format = FileFormat::from_path(&path.to_string_lossy());
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    // Every read and listing of the service's files goes through the project boundary.
+    let project = files.map(|files| ProjectFiles::new(files, &dir, &settings.include_roots));
     let line_index = LineIndex::new(text);
     if format == FileFormat::Json {
         // JSON.parse has the last word on what parses: its error replaces the YAML parser's,
@@ -120,7 +132,7 @@ fn run(
         .iter()
         .any(|e| e.kind == YamlErrorKind::Syntax);
     // The main text, then each included file after a newline: one offset space for the service.
-    let mut outcome = resolve::resolve(&mut yaml, text, path, files);
+    let mut outcome = resolve::resolve(&mut yaml, text, path, project.as_ref());
     let combined: std::borrow::Cow<str> = match outcome.combined.take() {
         Some(combined) => std::borrow::Cow::Owned(combined),
         None => std::borrow::Cow::Borrowed(text),
@@ -175,11 +187,12 @@ fn run(
     for (rule, severity, out) in found {
         add(rule, severity, out);
     }
-    if let Some(files) = files {
-        let dir = std::path::Path::new(path)
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default();
+    if let Some(severity) = severity_of(&rules::VARIABLE_BUDGET) {
+        let mut out = Vec::new();
+        rules::variable_budget(&outcome.over_budget, &mut out);
+        add(&rules::VARIABLE_BUDGET, severity, out);
+    }
+    if let Some(files) = &project {
         if let Some(severity) = severity_of(&rules::INCLUDE_NOT_FOUND) {
             let mut out = Vec::new();
             rules::include_not_found(&outcome.missing, &mut out);

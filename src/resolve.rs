@@ -10,14 +10,19 @@
 //! sees the value as if it were written there, while the value keeps its own range, so its
 //! diagnostics stay where the variable is used.
 //!
-//! Nothing is executed (`${file(x.js)}` stays unknown), files are read through a
-//! [`FileSource`], cycles are refused, and variables resolving to variables stop at the
-//! framework's depth of 10.
+//! Nothing is executed (`${file(x.js)}` stays unknown), files are read through
+//! [`ProjectFiles`] (nothing outside the project), cycles are refused, and variables resolving
+//! to variables stop at the framework's depth of 10.
+//!
+//! Work is bounded by a budget: a value whose text would grow past [`MAX_VALUE_BYTES`], or
+//! that would take the resolved text of the whole analysis past [`MAX_TOTAL_BYTES`], stays
+//! unknown (`${self:a}${self:a}` twenty levels deep would be a megabyte per use, and a few
+//! dozen uses a gigabyte).
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
-use crate::files::{normalize, FileError, FileSource};
+use crate::files::{normalize, FileError, FileSource, ProjectFiles};
 use crate::span::TextRange;
 use crate::variables::{
     self, lookup_path, lookup_self, parse, ArgValue, Literal, Parsed, Segment, SelfLookup, Source,
@@ -29,6 +34,13 @@ use crate::yaml::{NodeId, NodeKind, ScalarValue, Yaml, YamlErrorKind, MAX_TEXT_B
 const MAX_DEPTH: usize = 10;
 /// Included files per service, at most.
 const MAX_DOCUMENTS: usize = 100;
+/// The longest text one value may resolve to. Real values (names, ARNs, stages) are far
+/// shorter; a policy or template built from variables stays well under.
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+/// All the text one analysis may build while resolving values (what was built for values
+/// that ended over a budget counts too). A 200,000-line service resolves well under a
+/// megabyte of it.
+pub const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
 
 /// One file of a service.
 #[derive(Debug)]
@@ -56,13 +68,33 @@ pub struct Resolution {
     pub definition: Option<NodeId>,
 }
 
-/// `${file(PATH)}` naming no file (WS604).
+/// `${file(PATH)}` naming no file, or one outside the project (WS604).
 #[derive(Clone, Debug)]
 pub struct MissingInclude {
     pub node: NodeId,
     /// The `${...}` inside the value's text (combined offsets).
     pub range: TextRange,
     pub path: String,
+    /// The file is outside the project and was not read (it may well exist).
+    pub outside: bool,
+}
+
+/// Which budget a value went over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// [`MAX_VALUE_BYTES`]
+    Value,
+    /// [`MAX_TOTAL_BYTES`]
+    Total,
+}
+
+/// A value left unknown because resolving it went over a budget (WS605).
+#[derive(Clone, Debug)]
+pub struct OverBudget {
+    pub node: NodeId,
+    /// The `${...}` whose value crossed the budget (combined offsets).
+    pub range: TextRange,
+    pub budget: Budget,
 }
 
 #[derive(Default, Debug)]
@@ -71,6 +103,10 @@ pub struct Outcome {
     pub documents: Vec<Document>,
     pub resolutions: Vec<Resolution>,
     pub missing: Vec<MissingInclude>,
+    /// Values left unknown by the budget: each one over [`MAX_VALUE_BYTES`] and the first
+    /// one past [`MAX_TOTAL_BYTES`] (the values built from them are unknown as a consequence
+    /// and not reported).
+    pub over_budget: Vec<OverBudget>,
     /// Values that resolved (the corpus statistics).
     pub resolved_values: usize,
     /// The main text followed by the included ones (each after a `\n`); `None` when nothing
@@ -88,6 +124,13 @@ enum Load {
     Unknown,
 }
 
+/// A value's own variable that went over a budget: where (in the value's text) and which.
+#[derive(Clone, Copy)]
+struct Overrun {
+    span: Option<TextRange>,
+    budget: Budget,
+}
+
 enum Target {
     Node(NodeId),
     Str(String),
@@ -98,7 +141,7 @@ struct Resolver<'a> {
     /// The main file's text, and the included texts after it (see [`resolve`]).
     main: &'a str,
     appended: String,
-    files: Option<(&'a dyn FileSource, PathBuf)>,
+    files: Option<(&'a ProjectFiles<'a>, PathBuf)>,
     documents: Vec<Document>,
     loads: FxHashMap<PathBuf, Load>,
     reverse: FxHashMap<NodeId, Vec<NodeId>>,
@@ -108,24 +151,35 @@ struct Resolver<'a> {
     definitions: Vec<NodeId>,
     /// Include depth of the document holding the current value.
     depth: usize,
+    /// Bytes of text built so far (see [`MAX_TOTAL_BYTES`]).
+    spent: usize,
+    /// Set while resolving a value when a budget stopped it.
+    overrun: Option<Overrun>,
+    /// The values stopped that are reported, with the `${...}` inside each (value text
+    /// offsets).
+    over_budget: Vec<(NodeId, Overrun)>,
+    /// Every value a budget stopped: not tried again in a later round.
+    stopped: FxHashSet<NodeId>,
 }
 
 /// Resolves what can be resolved in `yaml` (parsed from `text`, the main file at `path`),
 /// loading included files through `files` when given. Included texts follow the main one,
 /// each after a `\n`, in one offset space (`Outcome::combined`).
-pub fn resolve(yaml: &mut Yaml, text: &str, path: &str, files: Option<&dyn FileSource>) -> Outcome {
+pub fn resolve<'a>(
+    yaml: &mut Yaml,
+    text: &str,
+    path: &Path,
+    files: Option<&'a ProjectFiles<'a>>,
+) -> Outcome {
     let main = Document {
-        path: path.to_string(),
+        path: path.to_string_lossy().into_owned(),
         text: String::new(),
         base: 0,
         yaml: Yaml::default(),
         root: yaml.root(),
         depth: 0,
     };
-    let dir = Path::new(path)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let stage = stage_of(yaml);
     let mut resolver = Resolver {
         yaml,
@@ -139,6 +193,10 @@ pub fn resolve(yaml: &mut Yaml, text: &str, path: &str, files: Option<&dyn FileS
         stage,
         definitions: Vec::new(),
         depth: 0,
+        spent: 0,
+        overrun: None,
+        over_budget: Vec::new(),
+        stopped: FxHashSet::default(),
     };
     let mut pending: Vec<(NodeId, std::sync::Arc<Parsed>)> = Vec::new();
     let mut seen: FxHashSet<NodeId> = FxHashSet::default();
@@ -158,7 +216,11 @@ pub fn resolve(yaml: &mut Yaml, text: &str, path: &str, files: Option<&dyn FileS
             }
         }
         for (node, parsed) in &pending {
-            if done.contains(node) || parsed.error.is_some() || parsed.too_deep {
+            if done.contains(node)
+                || parsed.error.is_some()
+                || parsed.too_deep
+                || resolver.stopped.contains(node)
+            {
                 continue;
             }
             if resolver.resolve_node(*node, parsed) {
@@ -172,7 +234,20 @@ pub fn resolve(yaml: &mut Yaml, text: &str, path: &str, files: Option<&dyn FileS
     }
     // Built once, and only when something was included.
     let combined = (!resolver.appended.is_empty()).then(|| format!("{text}{}", resolver.appended));
-    let missing = resolver.missing_includes(combined.as_deref().unwrap_or(text), &pending);
+    let all_text = combined.as_deref().unwrap_or(text);
+    let missing = resolver.missing_includes(all_text, &pending);
+    let over_budget = resolver
+        .over_budget
+        .iter()
+        .map(|&(node, overrun)| OverBudget {
+            node,
+            range: match overrun.span {
+                Some(span) => variables::source_range(all_text, resolver.yaml, node, span),
+                None => resolver.yaml.range(node),
+            },
+            budget: overrun.budget,
+        })
+        .collect();
     // Resolving adds nodes (resolved strings) after the last scan.
     let mut variables: Vec<variables::ValueVariables> = pending
         .into_iter()
@@ -187,6 +262,7 @@ pub fn resolve(yaml: &mut Yaml, text: &str, path: &str, files: Option<&dyn FileS
         documents: std::mem::take(&mut resolver.documents),
         resolutions: std::mem::take(&mut resolver.resolutions),
         missing,
+        over_budget,
     }
 }
 
@@ -242,8 +318,15 @@ impl Resolver<'_> {
             .rev()
             .find(|d| d.base <= start)
             .map_or(0, |d| d.depth);
+        self.overrun = None;
         let target = match parsed.segments.as_slice() {
-            [Segment::Variable(variable)] => self.variable_target(variable, 0),
+            [Segment::Variable(variable)] => {
+                let target = self.variable_target(variable, 0);
+                if let Some(overrun) = &mut self.overrun {
+                    overrun.span.get_or_insert(variable.span);
+                }
+                target
+            }
             segments => {
                 let Some(text) = self.yaml.scalar(node).map(|s| s.value.clone()) else {
                     return false;
@@ -252,6 +335,19 @@ impl Resolver<'_> {
             }
         };
         let Some(target) = target else {
+            if let Some(overrun) = self.overrun.take() {
+                self.stopped.insert(node);
+                // Each value over its own budget is reported (what is built from it is unknown
+                // because of it, and says nothing); the total budget once, where it ran out.
+                if overrun.budget == Budget::Value
+                    || !self
+                        .over_budget
+                        .iter()
+                        .any(|(_, o)| o.budget == Budget::Total)
+                {
+                    self.over_budget.push((node, overrun));
+                }
+            }
             return false;
         };
         let definition = self.definitions.first().copied();
@@ -283,6 +379,7 @@ impl Resolver<'_> {
     }
 
     /// Text with variables, as a string (each variable must give a string, number or boolean).
+    /// `None` too when the text would go over a budget (`self.overrun` says which).
     fn concatenation(&mut self, text: &str, segments: &[Segment], depth: usize) -> Option<String> {
         let mut out = String::new();
         for segment in segments {
@@ -293,18 +390,41 @@ impl Resolver<'_> {
                     if piece.contains("${") || piece.contains('\\') {
                         return None;
                     }
-                    out.push_str(piece);
+                    self.grow(&mut out, piece)?;
                 }
                 Segment::Variable(variable) => {
-                    let value = match self.variable_target(variable, depth)? {
-                        Target::Str(s) => s,
-                        Target::Node(node) => self.scalar_string(node)?,
+                    let value = match self.variable_target(variable, depth) {
+                        Some(Target::Str(s)) => Some(s),
+                        Some(Target::Node(node)) => self.scalar_string(node),
+                        None => None,
                     };
-                    out.push_str(&value);
+                    let grown = value.and_then(|value| self.grow(&mut out, &value));
+                    if grown.is_none() {
+                        // The outermost value names the `${...}` that crossed the budget.
+                        if let (0, Some(overrun)) = (depth, &mut self.overrun) {
+                            overrun.span.get_or_insert(variable.span);
+                        }
+                        return None;
+                    }
                 }
             }
         }
         Some(out)
+    }
+
+    /// Appends `piece` to a value being built, within the budgets.
+    fn grow(&mut self, out: &mut String, piece: &str) -> Option<()> {
+        let budget = if out.len() + piece.len() > MAX_VALUE_BYTES {
+            Budget::Value
+        } else if self.spent + piece.len() > MAX_TOTAL_BYTES {
+            Budget::Total
+        } else {
+            self.spent += piece.len();
+            out.push_str(piece);
+            return Some(());
+        };
+        self.overrun.get_or_insert(Overrun { span: None, budget });
+        None
     }
 
     /// A scalar as JavaScript would print it into a string, when certain.
@@ -472,6 +592,7 @@ impl Resolver<'_> {
                 }
             }
             Err(FileError::NotFound) => Load::Missing,
+            // Outside the project (never opened), or unreadable: no value, and no guess.
             Err(_) => Load::Unknown,
         };
         self.loads.insert(full, load);
@@ -518,8 +639,9 @@ impl Resolver<'_> {
         false
     }
 
-    /// `${file(PATH)}` with a literal PATH that names no file, where no fallback follows.
-    /// `text`: the service's combined text.
+    /// `${file(PATH)}` with a literal PATH outside the project (wherever it appears: it was
+    /// not read), or naming no file where no fallback follows. `text`: the service's
+    /// combined text.
     fn missing_includes(
         &self,
         text: &str,
@@ -531,30 +653,39 @@ impl Resolver<'_> {
         let mut out = Vec::new();
         for (node, parsed) in pending {
             for variable in parsed.variables() {
-                let Some(Source::Variable {
-                    kind,
-                    params: Some(params),
-                    ..
-                }) = variable.sources.last()
-                else {
-                    continue;
-                };
-                if kind != "file" {
-                    continue;
+                let count = variable.sources.len();
+                for (index, source) in variable.sources.iter().enumerate() {
+                    let Source::Variable {
+                        kind,
+                        params: Some(params),
+                        ..
+                    } = source
+                    else {
+                        continue;
+                    };
+                    if kind != "file" {
+                        continue;
+                    }
+                    let Some(ArgValue::Literal(Literal::Str(path))) =
+                        params.first().map(|a| &a.value)
+                    else {
+                        continue;
+                    };
+                    if path.is_empty() {
+                        continue;
+                    }
+                    let full = normalize(&dir.join(path));
+                    let outside = !files.contains(&full);
+                    if !outside && (index + 1 < count || files.exists(&full)) {
+                        continue;
+                    }
+                    out.push(MissingInclude {
+                        node: *node,
+                        range: variables::source_range(text, self.yaml, *node, variable.span),
+                        path: path.clone(),
+                        outside,
+                    });
                 }
-                let Some(ArgValue::Literal(Literal::Str(path))) = params.first().map(|a| &a.value)
-                else {
-                    continue;
-                };
-                if path.is_empty() || files.exists(&normalize(&dir.join(path))) {
-                    continue;
-                }
-                let range = variables::source_range(text, self.yaml, *node, variable.span);
-                out.push(MissingInclude {
-                    node: *node,
-                    range,
-                    path: path.clone(),
-                });
             }
         }
         out
@@ -628,7 +759,13 @@ mod tests {
                 "f:\n  handler: h.${self:provider.stage}\n",
             );
         let mut yaml = Yaml::parse(text);
-        let outcome = resolve(&mut yaml, text, "svc/serverless.yml", Some(&files));
+        let project = ProjectFiles::new(&files, Path::new("svc"), &[]);
+        let outcome = resolve(
+            &mut yaml,
+            text,
+            Path::new("svc/serverless.yml"),
+            Some(&project),
+        );
         let paths: Vec<&str> = outcome.documents.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths.len(), 3, "both included files load: {paths:?}");
         let fresh = variables::scan(&yaml);
@@ -655,7 +792,7 @@ mod tests {
     fn a_value_naming_its_own_ancestor_is_not_resolved() {
         let text = "custom:\n  a:\n    b: ${self:custom.a}\n    c: ${self:custom.d}\n  d: x\n";
         let mut yaml = Yaml::parse(text);
-        let outcome = resolve(&mut yaml, text, "serverless.yml", None);
+        let outcome = resolve(&mut yaml, text, Path::new("serverless.yml"), None);
         let root = yaml.root().unwrap();
         let a = yaml.path(root, &["custom", "a"]).unwrap();
         let b = yaml.get_value(a, "b").unwrap();

@@ -1,6 +1,8 @@
-//! The real-world corpus in `../shared/corpus/real`: every file lints without a panic, the
-//! diagnostics per file are kept as a snapshot (so any change in behaviour on real files is
-//! reviewed on purpose), and the syntax verdicts match js-yaml, the framework's YAML loader.
+//! The real-world corpus in `fuzz/corpus/analyze` (140 configuration files from public
+//! repositories, where each comes from in its `SOURCES.tsv`): every file lints without a
+//! panic, the diagnostics per file are kept as a snapshot (so any change in behaviour on real
+//! files is reviewed on purpose), and the syntax verdicts match js-yaml, the framework's YAML
+//! loader.
 
 mod common;
 
@@ -10,14 +12,14 @@ use std::path::PathBuf;
 use common::*;
 use ws_lint::config::Settings;
 
-/// `WS_LINT_CORPUS` overrides the place (worktrees do not sit beside `shared/`).
+/// In the repository, so a fresh clone tests itself; `WS_LINT_CORPUS` points elsewhere.
 fn corpus_dir() -> PathBuf {
     std::env::var_os("WS_LINT_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared/corpus/real"))
+        .unwrap_or_else(|| repo_root().join("fuzz/corpus/analyze"))
 }
 
-/// Files js-yaml refuses (see the corpus README).
+/// Files js-yaml refuses (`node tests/tools/framework-yaml.js` says why).
 const REFUSED_BY_JS_YAML: [&str; 3] = ["050.yml", "078.yml", "091.yml"];
 
 fn concise(text: &str, name: &str) -> (String, Vec<&'static str>) {
@@ -33,6 +35,27 @@ fn concise(text: &str, name: &str) -> (String, Vec<&'static str>) {
         codes.push(d.code);
     }
     (out, codes)
+}
+
+/// Every corpus file says where it comes from, and every source listed is there.
+#[test]
+fn every_corpus_file_has_its_source() {
+    let dir = repo_root().join("fuzz/corpus/analyze");
+    let sources = read(&dir.join("SOURCES.tsv"));
+    let mut listed: Vec<String> = sources
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split('\t').next())
+        .map(str::to_string)
+        .collect();
+    listed.sort();
+    let mut files: Vec<String> = files_in(&dir, &["yml", "yaml", "json"])
+        .iter()
+        .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 140);
+    assert_eq!(listed, files);
 }
 
 #[test]

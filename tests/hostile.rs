@@ -323,3 +323,465 @@ fn include_cycles_end() {
     .expect("write");
     finishes(dir.path());
 }
+
+// A repository under review decides what its configuration says, not what ws-lint may read:
+// nothing outside the project is opened, and nothing of it reaches any output.
+
+const SECRET: &str = "SUPERSECRET-abc123";
+
+/// `root/outside/` holds secrets; `root/svc/` is a service (with its own `.git`, so that the
+/// folders above the temporary folder never count) that includes them by a relative path, an
+/// absolute path, a link to a file and a link to a folder.
+fn service_reaching_out() -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("tempdir");
+    let at = |p: &str| root.path().join(p);
+    for folder in ["outside/lib", "svc/.git", "svc/src"] {
+        std::fs::create_dir_all(at(folder)).expect("mkdir");
+    }
+    std::fs::write(
+        at("outside/creds.json"),
+        format!("{{\"token\": \"{SECRET}\"}}\n"),
+    )
+    .expect("write");
+    std::fs::write(at("outside/route.yml"), format!("route: {SECRET}-link\n")).expect("write");
+    std::fs::write(at("outside/lib/h.js"), "").expect("write");
+    std::fs::write(at("svc/src/h.js"), "").expect("write");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(at("outside/route.yml"), at("svc/linked.yml")).expect("link");
+        std::os::unix::fs::symlink(at("outside"), at("svc/conf")).expect("link");
+    }
+    let absolute = at("outside/creds.json").display().to_string();
+    std::fs::write(
+        at("svc/serverless.yml"),
+        format!(
+            "service: s
+provider:
+  name: aws
+functions:
+  a:
+    handler: src/h.a
+    events:
+      - websocket: ${{file(../outside/creds.json):token}}
+      - websocket: ${{file({absolute}):token}}
+      - websocket: ${{file(./linked.yml):route}}
+      - websocket: ${{file(./conf/creds.json):token}}
+  b:
+    handler: conf/lib/h.b
+    events:
+      - websocket: $default
+"
+        ),
+    )
+    .expect("write");
+    root
+}
+
+fn run_cli(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ws-lint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn includes_outside_the_project_are_not_read_nor_printed_by_the_cli() {
+    let root = service_reaching_out();
+    for format in [
+        "json", "human", "concise", "github", "sarif", "gitlab", "junit",
+    ] {
+        let output = run_cli(
+            root.path(),
+            &["--isolated", "--format", format, "svc/serverless.yml"],
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stdout.contains("SUPERSECRET") && !stderr.contains("SUPERSECRET"),
+            "{format}: {stdout}{stderr}"
+        );
+        if format == "json" {
+            let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+            let outside: Vec<_> = report["diagnostics"]
+                .as_array()
+                .expect("diagnostics")
+                .iter()
+                .filter(|d| {
+                    d["code"] == "WS604"
+                        && d["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("outside the project and was not read"))
+                })
+                .map(|d| d["start"]["line"].as_u64().unwrap_or(0))
+                .collect();
+            assert_eq!(outside, [8, 9, 10, 11], "{stdout}");
+            // A handler behind a link leading out is not looked at, so not reported either.
+            assert!(!stdout.contains("WS702"), "{stdout}");
+        }
+    }
+    // `[files] include-roots` lets the project read a folder beside it: the values are then
+    // read and checked (here: the same route four times).
+    std::fs::write(
+        root.path().join("svc/ws-lint.toml"),
+        "[files]\ninclude-roots = [\"../outside\"]\n",
+    )
+    .expect("write");
+    let output = run_cli(root.path(), &["--format", "json", "svc/serverless.yml"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("WS103"), "{stdout}");
+    assert!(!stdout.contains("outside the project"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn includes_outside_the_project_are_not_read_by_the_library_nor_the_editor() {
+    use ws_lint::files::{DiskFiles, LayeredFiles, MemoryFiles};
+    let root = service_reaching_out();
+    let path = root.path().join("svc/serverless.yml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    // The editor's view: open documents over the disk; the secret file is open too.
+    let open = MemoryFiles::new().with(&path, text.clone()).with(
+        root.path().join("outside/creds.json"),
+        format!("{{\"token\": \"{SECRET}2\"}}"),
+    );
+    let layered = LayeredFiles {
+        top: &open,
+        bottom: &DiskFiles,
+    };
+    for files in [&DiskFiles as &dyn ws_lint::files::FileSource, &layered] {
+        let service = ws_lint::analyze_service(&text, &path, &Settings::default(), files);
+        assert!(service.included.is_empty(), "{:?}", service.included);
+        let everything = format!("{:?}", service.main.diagnostics);
+        assert!(!everything.contains("SUPERSECRET"), "{everything}");
+        let outside = service
+            .main
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "WS604" && d.message.contains("outside the project"))
+            .count();
+        assert_eq!(outside, 4, "{everything}");
+    }
+}
+
+/// `a0: ${self:custom.a1}${self:custom.a1}` twenty levels deep, used by 50 routes: a megabyte
+/// per use if every value were built.
+fn doubling_values(levels: usize, uses: usize) -> String {
+    let mut text = String::from("service: bomb\nprovider:\n  name: aws\ncustom:\n");
+    for level in 0..levels {
+        let next = level + 1;
+        text.push_str(&format!(
+            "  a{level}: ${{self:custom.a{next}}}${{self:custom.a{next}}}\n"
+        ));
+    }
+    text.push_str(&format!("  a{levels}: x\nfunctions:\n"));
+    for f in 0..uses {
+        text.push_str(&format!(
+            "  f{f}:\n    handler: handler.f{f}\n    events:\n      - websocket: ${{self:custom.a0}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn values_doubling_at_each_level_stop_at_the_budget_with_one_warning() {
+    let text = doubling_values(20, 50);
+    let files = ws_lint::files::MemoryFiles::new().with("svc/handler.js", "");
+    // The command line's path (a service with its files) and the editor's (a text on its own,
+    // and a service): the same budget.
+    let check = |diagnostics: Vec<ws_lint::diagnostics::Diagnostic>| {
+        let budget: Vec<_> = diagnostics.iter().filter(|d| d.code == "WS605").collect();
+        assert_eq!(budget.len(), 1, "{budget:?}");
+        assert!(
+            budget[0].message.contains("64 KiB"),
+            "{}",
+            budget[0].message
+        );
+        let longest = diagnostics.iter().map(|d| d.message.len()).max();
+        assert!(longest < Some(400), "a message of {longest:?} bytes");
+        // a3 is the first value over 64 KiB (a4 is 65,536 bytes): reported at its second use
+        // of `${self:custom.a4}`.
+        let line = text[..budget[0].range.start].lines().count();
+        assert_eq!(line, 8);
+        assert_eq!(
+            &text[budget[0].range.as_range()],
+            "${self:custom.a4}",
+            "{budget:?}"
+        );
+    };
+    let settings = Settings::default();
+    let started = Instant::now();
+    check(ws_lint::analyze(&text, "svc/serverless.yml", &settings).diagnostics);
+    check(
+        ws_lint::analyze_service(&text, "svc/serverless.yml", &settings, &files)
+            .main
+            .diagnostics,
+    );
+    let parsed = ws_lint::yaml::Yaml::parse(&text);
+    check(ws_lint::analyze_parsed(&text, "svc/serverless.yml", &settings, parsed).diagnostics);
+    // Generous (a debug build on a shared machine): it took seconds before the budget.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn many_values_under_the_value_budget_stop_at_the_total_budget() {
+    // 400 values of 60,000 bytes each: 24 MB if all were built.
+    let mut text = format!(
+        "service: s\nprovider:\n  name: aws\ncustom:\n  big: {}\n  values:\n",
+        "x".repeat(30_000)
+    );
+    for n in 0..400 {
+        text.push_str(&format!(
+            "    v{n}: ${{self:custom.big}}${{self:custom.big}}\n"
+        ));
+    }
+    let diagnostics = ws_lint::analyze(&text, "serverless.yml", &Settings::default()).diagnostics;
+    let budget: Vec<_> = diagnostics.iter().filter(|d| d.code == "WS605").collect();
+    assert_eq!(budget.len(), 1, "{budget:?}");
+    assert!(
+        budget[0].message.contains("together"),
+        "{}",
+        budget[0].message
+    );
+}
+
+/// A folder whose name is not UTF-8 is still a folder: its includes and handlers are found.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_service_in_a_folder_named_in_latin1_finds_its_includes_and_handlers() {
+    use std::os::unix::ffi::OsStrExt;
+    let root = tempfile::tempdir().expect("tempdir");
+    let folder = root.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::write(
+        folder.join("serverless.yml"),
+        "service: s\nprovider:\n  name: aws\nfunctions:\n  a:\n    handler: h.a\n    events:\n      - websocket: ${file(inc.yml):route}\n  b:\n    handler: gone.b\n    events:\n      - websocket: $default\n",
+    )
+    .expect("write");
+    std::fs::write(folder.join("inc.yml"), "route: $conect\n").expect("write");
+    std::fs::write(folder.join("h.js"), "").expect("write");
+    let codes = |stdout: &[u8]| -> Vec<String> {
+        let report: serde_json::Value = serde_json::from_slice(stdout).expect("json");
+        let mut codes: Vec<String> = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect();
+        codes.sort();
+        codes
+    };
+    // Named on the command line, and found by searching the folder above.
+    let mut args: Vec<std::ffi::OsString> = ["--isolated", "--format", "json"]
+        .iter()
+        .map(Into::into)
+        .collect();
+    args.push(folder.join("serverless.yml").into_os_string());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ws-lint"))
+        .args(&args)
+        .output()
+        .expect("runs");
+    assert_eq!(codes(&output.stdout), ["WS101", "WS702"], "{output:?}");
+    let output = run_cli(root.path(), &["--isolated", "--format", "json", "."]);
+    assert_eq!(codes(&output.stdout), ["WS101", "WS702"], "{output:?}");
+    // The library takes the path as a path.
+    let path = folder.join("serverless.yml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let service = ws_lint::analyze_service(
+        &text,
+        &path,
+        &Settings::default(),
+        &ws_lint::files::DiskFiles,
+    );
+    let mut codes: Vec<&str> = service.main.diagnostics.iter().map(|d| d.code).collect();
+    codes.sort();
+    assert_eq!(codes, ["WS101", "WS702"]);
+}
+
+#[test]
+fn an_empty_select_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("serverless.yml"), "service: s\n").expect("write");
+    for select in ["", " , "] {
+        let output = run_cli(
+            dir.path(),
+            &["--isolated", "--select", select, "serverless.yml"],
+        );
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--select names no rule"), "{stderr}");
+    }
+}
+
+#[test]
+fn unsafe_fixes_without_fix_or_diff_says_it_does_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("serverless.yml"), "service: s\n").expect("write");
+    let output = run_cli(
+        dir.path(),
+        &["--isolated", "--unsafe-fixes", "serverless.yml"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: --unsafe-fixes has no effect without --fix or --diff"),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = run_cli(
+        dir.path(),
+        &["--isolated", "--unsafe-fixes", "--diff", "serverless.yml"],
+    );
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("no effect"));
+}
+
+/// The language server over stdio, as an editor drives it: it reads through its open
+/// documents and the disk, inside the same project boundary and with the same budget.
+#[cfg(unix)]
+#[test]
+fn the_language_server_reads_inside_the_project_only_and_within_the_budget() {
+    use std::io::{BufRead, Read, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+
+    let root = service_reaching_out();
+    let bomb = root.path().join("svc/bomb/serverless.yml");
+    std::fs::create_dir_all(bomb.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&bomb, doubling_values(20, 50)).expect("write");
+    std::fs::write(root.path().join("svc/bomb/handler.js"), "").expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ws-lint"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, messages) = mpsc::channel::<serde_json::Value>();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(stdout);
+        loop {
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                if line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.strip_prefix("Content-Length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                return;
+            }
+            let Ok(message) = serde_json::from_slice(&body) else {
+                return;
+            };
+            if sender.send(message).is_err() {
+                return;
+            }
+        }
+    });
+    let mut send = |message: serde_json::Value| {
+        let body = message.to_string();
+        let _ = write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len());
+        let _ = stdin.flush();
+    };
+    let uri = |path: &std::path::Path| format!("file://{}", path.display());
+    // Everything the server says until the diagnostics of `target` arrive.
+    let diagnostics_of = |target: &str| -> (serde_json::Value, String) {
+        let mut seen = String::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = messages
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no diagnostics for {target}; saw {seen}"));
+            seen.push_str(&message.to_string());
+            if message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == target
+            {
+                return (message["params"]["diagnostics"].clone(), seen);
+            }
+        }
+    };
+    send(
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"capabilities": {}, "processId": null, "rootUri": null}}),
+    );
+    // Notifications before the answer to `initialize` would be dropped.
+    let answer = messages
+        .recv_timeout(Duration::from_secs(30))
+        .expect("initialize answered");
+    assert_eq!(answer["id"], 1, "{answer}");
+    send(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    // The outside file is open in the editor too: an open document outside is not read either.
+    let outside = root.path().join("outside/creds.json");
+    let main = root.path().join("svc/serverless.yml");
+    for (path, language) in [(&outside, "json"), (&main, "yaml"), (&bomb, "yaml")] {
+        send(
+            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri(path), "languageId": language, "version": 1,
+                "text": std::fs::read_to_string(path).expect("read")}}}),
+        );
+    }
+    let (found, seen) = diagnostics_of(&uri(&main));
+    assert!(!seen.contains("SUPERSECRET"), "{seen}");
+    let outside_reports = found
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            d["code"] == "WS604"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("outside the project"))
+        })
+        .count();
+    assert_eq!(outside_reports, 4, "{found}");
+    let started = Instant::now();
+    let (found, seen) = diagnostics_of(&uri(&bomb));
+    let elapsed = started.elapsed();
+    let codes: Vec<&str> = found
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["WS605"], "{found}");
+    assert!(seen.len() < 100_000, "{} bytes of messages", seen.len());
+    // Generous (a debug build on a shared machine): seconds per keystroke before the budget.
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // Go to definition on a handler: inside the project it finds the file; behind a link
+    // leading out it does not look.
+    let mut answer_to = |id: i64, line: u32| -> serde_json::Value {
+        send(
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/definition",
+            "params": {"textDocument": {"uri": uri(&main)},
+                "position": {"line": line, "character": 15}}}),
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = messages.recv_timeout(left).expect("an answer");
+            if message["id"] == id {
+                return message["result"].clone();
+            }
+        }
+    };
+    let inside = answer_to(2, 5);
+    assert!(inside.to_string().contains("svc/src/h.js"), "{inside}");
+    let outside = answer_to(3, 12);
+    assert!(outside.is_null(), "{outside}");
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -182,12 +182,14 @@ fn check_sequence(
 
 #[test]
 fn random_edits_over_the_corpus_match_a_fresh_parse() {
-    // `WS_LINT_CORPUS` overrides the place (worktrees do not sit beside `shared/`).
+    // The real corpus, in the repository; `WS_LINT_CORPUS` points elsewhere.
     let dir = std::env::var_os("WS_LINT_CORPUS")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared/corpus/real"));
+        .unwrap_or_else(|| repo_root().join("fuzz/corpus/analyze"));
+    let files = files_in(&dir, &["yml", "yaml"]);
+    assert!(files.len() >= 140, "corpus not found at {}", dir.display());
     let mut stats = (0, 0, 0);
-    for (i, path) in files_in(&dir, &["yml", "yaml"]).iter().enumerate() {
+    for (i, path) in files.iter().enumerate() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         check_sequence(&name, read(path), 40, 0x5EED_0000 + i as u64, &mut stats);
     }

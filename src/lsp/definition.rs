@@ -3,6 +3,8 @@
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
+use crate::files::{DiskFiles, FileSource, ProjectFiles};
+
 use super::convert::Converter;
 use super::documents::Snapshot;
 use super::query;
@@ -25,10 +27,12 @@ fn handler_file(uri: &Uri, snapshot: &Snapshot, offset: usize) -> Option<lsp::Lo
     let text = yaml.str(handler)?;
     let (module, _) = text.rsplit_once('.')?;
     let folder = uri.to_file_path()?.parent()?.to_path_buf();
+    // Only inside the project, like every other look at the disk.
+    let project = ProjectFiles::new(&DiskFiles, &folder, &[]);
     let file = HANDLER_EXTENSIONS
         .iter()
         .map(|ext| folder.join(format!("{module}.{ext}")))
-        .find(|p| p.is_file())?;
+        .find(|p| project.is_file(p))?;
     Some(lsp::Location {
         uri: Uri::from_file_path(file)?,
         range: lsp::Range::default(),

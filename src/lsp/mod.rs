@@ -217,7 +217,9 @@ impl Backend {
                 top: &open,
                 bottom: &crate::files::DiskFiles,
             };
-            let service = crate::analyze_service_parsed(&text, &path, &settings, &files, yaml);
+            // The file's own path (not its display): a folder name need not be UTF-8.
+            let location = file_path.as_deref().unwrap_or(std::path::Path::new(&path));
+            let service = crate::analyze_service_parsed(&text, location, &settings, &files, yaml);
             let included: Vec<Included> = service
                 .included
                 .into_iter()

@@ -89,7 +89,9 @@ impl SettingsState {
                 let display = candidate.display().to_string();
                 let config = std::fs::read_to_string(&candidate)
                     .map_err(|e| format!("{display}: cannot read: {e}"))
-                    .and_then(|text| Config::parse(&text, &display).map_err(|e| e.to_string()));
+                    .and_then(|text| {
+                        Config::parse_file(&text, &candidate).map_err(|e| e.to_string())
+                    });
                 found = Some((candidate, config));
                 break;
             }

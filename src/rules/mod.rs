@@ -184,13 +184,15 @@ impl<'a> Context<'a> {
 }
 
 /// WS604 and WS702 need other files than the linted one: the service pipeline
-/// (`crate::analyze_service`) runs them with its file source.
+/// (`crate::analyze_service`) runs them with its file source. WS605 reports what resolution
+/// found.
 pub(crate) use functions::handler_file_missing::{
     check as handler_file_missing, RULE as HANDLER_FILE_MISSING,
 };
 pub(crate) use variables::include_not_found::{
     report as include_not_found, RULE as INCLUDE_NOT_FOUND,
 };
+pub(crate) use variables::variable_budget::{report as variable_budget, RULE as VARIABLE_BUDGET};
 
 /// Every rule, in catalog order.
 pub fn all() -> &'static [&'static Rule] {

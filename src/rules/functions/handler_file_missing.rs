@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::files::{normalize, FileSource};
+use crate::files::{normalize, FileSource, ProjectFiles};
 use crate::rules::edits::known_str;
 use crate::rules::{declare_rule, Context};
 use crate::yaml::Entry;
@@ -75,8 +75,9 @@ const BUNDLERS: &[&str] = &[
 
 const SOURCE_FOLDERS: &[&str] = &["src", "lib", "source", "app", "functions", "handlers"];
 
-/// Runs with the service's files: `dir` is the service folder.
-pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut Vec<Diagnostic>) {
+/// Runs with the service's files: `dir` is the service folder. Nothing outside the project is
+/// looked at: a handler there is not reported either way.
+pub(crate) fn check(ctx: &Context, files: &ProjectFiles, dir: &Path, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     // Nothing to compare with when the folder is not there (an unsaved editor buffer).
     if !files.is_dir(if dir.as_os_str().is_empty() {
@@ -180,6 +181,13 @@ pub(crate) fn check(ctx: &Context, files: &dyn FileSource, dir: &Path, out: &mut
             continue;
         }
         if bundled && modules.iter().any(|m| bundler_source(m, &exists)) {
+            continue;
+        }
+        // Not found because not looked for: outside the project (a link leading out, say).
+        if modules
+            .iter()
+            .any(|m| !files.contains(&normalize(&dir.join(m))))
+        {
             continue;
         }
         out.push(

@@ -8,6 +8,7 @@ pub(crate) mod include_not_found;
 mod spaced_variable;
 mod unknown_variable_source;
 mod unresolved_self_reference;
+pub(crate) mod variable_budget;
 mod variable_syntax;
 
 pub(super) static RULES: &[&Rule] = &[
@@ -15,6 +16,7 @@ pub(super) static RULES: &[&Rule] = &[
     &unresolved_self_reference::RULE,
     &unknown_variable_source::RULE,
     &include_not_found::RULE,
+    &variable_budget::RULE,
     &spaced_variable::RULE,
 ];
 
