@@ -1,5 +1,6 @@
 use rustc_hash::FxHashSet;
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::routes;
 use crate::rules::{declare_rule, Context};
@@ -97,7 +98,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             route.site,
             format!(
                 "route `{}` is route number {} of this API: AWS allows {MAX_ROUTES} routes per WebSocket API unless the quota is raised",
-                route.key,
+                shown(&route.key),
                 distinct.len()
             ),
         );
