@@ -1104,6 +1104,131 @@ async fn navigation_definition_references_rename_symbols_hints() {
     client.shutdown().await;
 }
 
+/// Rename refuses names that YAML or the framework would read as something else, with an error
+/// the editor shows.
+#[tokio::test]
+async fn rename_refuses_names_yaml_reads_as_non_strings() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, SERVICE).await;
+    let position = at(SERVICE, "authorizer: au");
+    for name in ["null", "-", "0x1F", "true", "~", "42", "1e3", "a b"] {
+        let answer = client
+            .raw_request(
+                "textDocument/rename",
+                json!({"textDocument": {"uri": uri}, "position": position, "newName": name}),
+            )
+            .await;
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        let refused = message.contains("not a valid function name")
+            || message.contains("cannot name a function");
+        assert!(refused, "{name}: {answer}");
+    }
+    let answer = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": position, "newName": "auth-2"}),
+        )
+        .await;
+    let renamed = apply(SERVICE, answer["changes"][&uri].as_array().unwrap());
+    assert_eq!(renamed.matches("auth-2").count(), 3, "{renamed}");
+    client.shutdown().await;
+}
+
+/// "Suppress WSnnn on this line" only where a `#` comment can go: never in JSON, never inside
+/// a quoted value that merely looks like a suppression comment.
+#[tokio::test]
+async fn suppress_is_offered_only_where_a_comment_can_go() {
+    let mut client = TestClient::default().await;
+    let json_uri = uri("serverless.json");
+    let json_text = r#"{"service": "chat", "provider": {"name": "aws"}, "functions": {"auth": {"handler": "handler.auth"}, "message": {"handler": "handler.message", "events": [{"websocket": {"route": "sendMessage", "authorizer": "auth"}}]}}}"#;
+    let diagnostics = client.open(&json_uri, json_text).await;
+    assert!(
+        codes(&json!(diagnostics)).contains(&"WS201".to_string()),
+        "{diagnostics:?}"
+    );
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": json_uri}, "range": whole(json_text), "context": {"diagnostics": diagnostics}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.starts_with("suppress")),
+        "{titles:?}"
+    );
+
+    let uri = uri("serverless.yml");
+    client.open(&uri, SERVICE).await;
+    // A quoted route that contains what looks like a suppression list: the edit must not go
+    // into the value; the comment goes after it.
+    let text = SERVICE.replace(
+        "          route: sendMessage\n          authorizer: auth\n",
+        "          authorizer: auth\n          route: \"x # ws-lint: ignore[WS002]\"\n",
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&uri, Some(2)).await;
+    let on_route: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["range"]["start"]["line"] == 17)
+        .collect();
+    assert!(!on_route.is_empty(), "{diagnostics:?}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": on_route[0]["range"], "context": {"diagnostics": []}}),
+        )
+        .await;
+    for action in actions.as_array().unwrap() {
+        if action["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("suppress"))
+        {
+            let edited = apply(&text, &action_edits(action, &uri));
+            assert!(
+                edited.contains("route: \"x # ws-lint: ignore[WS002]\" # ws-lint: ignore["),
+                "{edited}"
+            );
+        }
+    }
+    client.shutdown().await;
+}
+
+/// Document symbols never have an empty name (LSP forbids it; VS Code drops the outline).
+#[tokio::test]
+async fn symbols_of_blank_names_are_shown_quoted() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = "service: chat\nprovider:\n  name: aws\nfunctions:\n  \"\":\n    handler: h.a\n    events:\n      - websocket: \" \"\n  \" \":\n    handler: h.b\n";
+    client.open(&uri, text).await;
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let mut names = Vec::new();
+    for symbol in symbols.as_array().unwrap() {
+        names.push(symbol["name"].as_str().unwrap().to_string());
+        for child in symbol["children"].as_array().into_iter().flatten() {
+            names.push(child["name"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(names, ["\"\"", "\" \"", "\" \""], "{symbols}");
+    client.shutdown().await;
+}
+
 /// The real binary over stdio: answers, exits 0 after shutdown + exit, and exits (1) when the
 /// client goes away without shutdown.
 #[test]
