@@ -1205,6 +1205,28 @@ async fn suppress_is_offered_only_where_a_comment_can_go() {
     client.shutdown().await;
 }
 
+/// Completion leaves out the keys the mapping already has.
+#[tokio::test]
+async fn completion_leaves_out_keys_already_present() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = SERVICE.replace(
+        "          route: sendMessage\n          authorizer: auth\n",
+        "          route: sendMessage\n          \n          authorizer: auth\n",
+    );
+    client.open(&uri, &text).await;
+    let items = complete(&mut client, &uri, &text, "route: sendMessage\n          ").await;
+    let labels = labels(&items);
+    assert!(!labels.is_empty(), "{items}");
+    assert!(!labels.contains(&"route".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"authorizer".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"routeResponseSelectionExpression".to_string()),
+        "{labels:?}"
+    );
+    client.shutdown().await;
+}
+
 /// Document symbols never have an empty name (LSP forbids it; VS Code drops the outline).
 #[tokio::test]
 async fn symbols_of_blank_names_are_shown_quoted() {
