@@ -76,7 +76,8 @@ impl TestClient {
                     let id = message.get("id").cloned();
                     if message.get("method").is_some() {
                         if let Some(id) = id {
-                            // A request from the server: answer it.
+                            // A request from the server: seen by the test, answered here.
+                            let _ = notify_tx.send(message.clone());
                             write_message(
                                 &writer,
                                 &json!({"jsonrpc": "2.0", "id": id, "result": null}),
@@ -1785,5 +1786,143 @@ async fn a_service_publishes_into_its_included_files() {
         .await;
     pushed(&mut client, &main_uri, Value::Null, &[]).await;
     pushed(&mut client, &functions_uri, Value::Null, &[]).await;
+    client.shutdown().await;
+}
+
+/// In pull mode, the files an open service includes that are not open themselves get their
+/// diagnostics through `workspace/diagnostic`.
+#[tokio::test]
+async fn pulled_diagnostics_reach_included_files_that_are_not_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "service: chat\nprovider:\n  name: aws\nfunctions: ${file(functions.yml)}\n";
+    let functions = "connect:\n  handler: handler.connect\n  events:\n    - websocket:\n        route: $conect\n";
+    std::fs::write(dir.path().join("serverless.yml"), main).unwrap();
+    std::fs::write(dir.path().join("functions.yml"), functions).unwrap();
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    let main_uri = file_uri(&dir.path().join("serverless.yml"));
+    let functions_uri = file_uri(&dir.path().join("functions.yml"));
+    let (mut client, init) =
+        TestClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"],
+        true
+    );
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": main_uri, "languageId": "yaml", "version": 1, "text": main}}),
+        )
+        .await;
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{report}");
+    assert_eq!(items[0]["uri"], functions_uri.as_str());
+    assert_eq!(items[0]["kind"], "full");
+    assert_eq!(codes(&items[0]["items"]), ["WS101"]);
+    // Once open, the file is pulled on its own and leaves the workspace report.
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": functions_uri, "languageId": "yaml", "version": 1, "text": functions}}),
+        )
+        .await;
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    assert_eq!(report["items"], json!([]));
+    client.shutdown().await;
+}
+
+/// A service whose handler file is missing (WS702), then created on disk.
+fn handler_service(dir: &std::path::Path) -> (String, String) {
+    let text = "service: chat\nprovider:\n  name: aws\nfunctions:\n  connect:\n    handler: handler.connect\n    events:\n      - websocket: $connect\n";
+    std::fs::write(dir.join("serverless.yml"), text).unwrap();
+    (file_uri(&dir.join("serverless.yml")), text.to_string())
+}
+
+async fn type_space(client: &mut TestClient, uri: &str, version: i64) {
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": {"line": 0, "character": 13}, "end": {"line": 0, "character": 13}}, "text": " "}]}),
+        )
+        .await;
+}
+
+/// Handler folders are listed once and kept: a keystroke does not list them again. A client
+/// that watches files for the server is asked to report created and deleted files, and such a
+/// report brings the listing up to date.
+#[tokio::test]
+async fn folder_listings_are_cached_until_the_watcher_reports_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (uri, text) = handler_service(dir.path());
+    let (mut client, _) = TestClient::start(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        Value::Null,
+    )
+    .await;
+    let registration = client
+        .wait_for("registerCapability", |m| {
+            m["method"] == "client/registerCapability"
+        })
+        .await;
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(
+        watchers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["globPattern"] == "**/*" && w["kind"] == 5),
+        "{registration}"
+    );
+    assert_eq!(codes(&json!(client.open(&uri, &text).await)), ["WS702"]);
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    type_space(&mut client, &uri, 2).await;
+    assert_eq!(
+        codes(&json!(client.diagnostics(&uri, Some(2)).await)),
+        ["WS702"]
+    );
+    // Saving does not re-list: the watcher reports changes.
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let handler_uri = file_uri(&dir.path().join("handler.js"));
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": handler_uri, "type": 1}]}),
+        )
+        .await;
+    let after = client.diagnostics(&uri, Some(2)).await;
+    assert_eq!(codes(&json!(after)), Vec::<String>::new());
+    client.shutdown().await;
+}
+
+/// Without file watching, listings are kept between keystrokes and read again on save.
+#[tokio::test]
+async fn folder_listings_are_read_again_on_save_without_a_watcher() {
+    let dir = tempfile::tempdir().unwrap();
+    let (uri, text) = handler_service(dir.path());
+    let mut client = TestClient::default().await;
+    assert_eq!(codes(&json!(client.open(&uri, &text).await)), ["WS702"]);
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    type_space(&mut client, &uri, 2).await;
+    assert_eq!(
+        codes(&json!(client.diagnostics(&uri, Some(2)).await)),
+        ["WS702"]
+    );
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let after = client.diagnostics(&uri, Some(2)).await;
+    assert_eq!(codes(&json!(after)), Vec::<String>::new());
     client.shutdown().await;
 }
