@@ -87,7 +87,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let outcome = if group.iter().all(|r| r.function == last.function) {
             "the settings of the last one win".to_string()
         } else {
-            format!("the last one (function `{}`) wins", shown(&last.function))
+            format!("the last one (function `{}`) wins", shown(last.function))
         };
         for (i, route) in group.iter().enumerate() {
             let mut diagnostic = Diagnostic::new(
@@ -106,7 +106,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 related.push(other.site);
                 diagnostic = diagnostic.with_related(
                     other.site,
-                    format!("also used here (function `{}`)", shown(&other.function)),
+                    format!("also used here (function `{}`)", shown(other.function)),
                 );
             }
             if route.through_alias(yaml) {

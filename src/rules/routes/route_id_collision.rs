@@ -109,7 +109,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     format!(
                         "`{}` (function `{}`)",
                         shown(&other.key),
-                        shown(&other.function)
+                        shown(other.function)
                     ),
                 );
             }
