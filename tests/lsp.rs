@@ -1204,6 +1204,37 @@ async fn suppress_is_offered_only_where_a_comment_can_go() {
     client.shutdown().await;
 }
 
+/// A diagnostic on the last line of a block scalar: a `#` there would be part of the value.
+#[tokio::test]
+async fn suppress_is_not_offered_inside_a_block_scalar() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = "service: chat\nprovider:\n  name: aws\n  logs:\n    websocket:\n      format: |\n        $context.requestId\n        $context.httpMethod\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket: $default\n";
+    let diagnostics = client.open(&uri, text).await;
+    let inside: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["range"]["start"]["line"] == 7)
+        .collect();
+    assert!(!inside.is_empty(), "{diagnostics:?}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": inside[0]["range"], "context": {"diagnostics": []}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.starts_with("suppress")),
+        "{titles:?}"
+    );
+    client.shutdown().await;
+}
+
 /// Completion leaves out the keys the mapping already has.
 #[tokio::test]
 async fn completion_leaves_out_keys_already_present() {
