@@ -316,7 +316,7 @@ fn point_at_definitions(
             }
             let written = text.get(used.as_range()).unwrap_or("").trim();
             let message = if written.chars().count() <= 60 {
-                format!("`{written}` takes its value from here")
+                format!("{} takes its value from here", diagnostics::quote(written))
             } else {
                 "the variable takes its value from here".to_string()
             };

@@ -214,11 +214,11 @@ pub fn apply(
                         ) {
                             Some(near) => format!(
                                 "unknown rule `{}` in suppression comment: did you mean `{near}`?",
-                                listed.text
+                                crate::diagnostics::shown(&listed.text)
                             ),
                             None => format!(
                                 "unknown rule `{}` in suppression comment; `ws-lint rules` lists the codes and names",
-                                listed.text
+                                crate::diagnostics::shown(&listed.text)
                             ),
                         },
                     )

@@ -76,7 +76,8 @@ impl TestClient {
                     let id = message.get("id").cloned();
                     if message.get("method").is_some() {
                         if let Some(id) = id {
-                            // A request from the server: answer it.
+                            // A request from the server: seen by the test, answered here.
+                            let _ = notify_tx.send(message.clone());
                             write_message(
                                 &writer,
                                 &json!({"jsonrpc": "2.0", "id": id, "result": null}),
@@ -813,11 +814,9 @@ async fn completion_offers_routes_keys_values_and_authorizers() {
     );
     let got = labels(&complete(&mut client, &uri, &text, "route: $\n          authorizer: ").await);
     assert_eq!(got, ["auth", "connect", "message"]);
+    // `route` and `authorizer` are there already.
     let got = labels(&complete(&mut client, &uri, &text, "authorizer: \n          ").await);
-    assert_eq!(
-        got,
-        ["route", "routeResponseSelectionExpression", "authorizer"]
-    );
+    assert_eq!(got, ["routeResponseSelectionExpression"]);
     let got = labels(&complete(&mut client, &uri, &text, "level: ").await);
     assert_eq!(got, ["INFO", "ERROR"]);
     let got = labels(&complete(&mut client, &uri, &text, "level: \n      ").await);
@@ -1096,6 +1095,184 @@ async fn navigation_definition_references_rename_symbols_hints() {
     client.shutdown().await;
 }
 
+/// Rename refuses names that YAML or the framework would read as something else, with an error
+/// the editor shows.
+#[tokio::test]
+async fn rename_refuses_names_yaml_reads_as_non_strings() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, SERVICE).await;
+    let position = at(SERVICE, "authorizer: au");
+    for name in ["null", "-", "0x1F", "true", "~", "42", "1e3", "a b"] {
+        let answer = client
+            .raw_request(
+                "textDocument/rename",
+                json!({"textDocument": {"uri": uri}, "position": position, "newName": name}),
+            )
+            .await;
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        let refused = message.contains("not a valid function name")
+            || message.contains("cannot name a function");
+        assert!(refused, "{name}: {answer}");
+    }
+    let answer = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": position, "newName": "auth-2"}),
+        )
+        .await;
+    let renamed = apply(SERVICE, answer["changes"][&uri].as_array().unwrap());
+    assert_eq!(renamed.matches("auth-2").count(), 3, "{renamed}");
+    client.shutdown().await;
+}
+
+/// "Suppress WSnnn on this line" only where a `#` comment can go: never in JSON, never inside
+/// a quoted value that merely looks like a suppression comment.
+#[tokio::test]
+async fn suppress_is_offered_only_where_a_comment_can_go() {
+    let mut client = TestClient::default().await;
+    let json_uri = uri("serverless.json");
+    let json_text = r#"{"service": "chat", "provider": {"name": "aws"}, "functions": {"auth": {"handler": "handler.auth"}, "message": {"handler": "handler.message", "events": [{"websocket": {"route": "sendMessage", "authorizer": "auth"}}]}}}"#;
+    let diagnostics = client.open(&json_uri, json_text).await;
+    assert!(
+        codes(&json!(diagnostics)).contains(&"WS201".to_string()),
+        "{diagnostics:?}"
+    );
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": json_uri}, "range": whole(json_text), "context": {"diagnostics": diagnostics}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.starts_with("suppress")),
+        "{titles:?}"
+    );
+
+    let uri = uri("serverless.yml");
+    client.open(&uri, SERVICE).await;
+    // A quoted route that contains what looks like a suppression list: the edit must not go
+    // into the value; the comment goes after it.
+    let text = SERVICE.replace(
+        "          route: sendMessage\n          authorizer: auth\n",
+        "          authorizer: auth\n          route: \"x # ws-lint: ignore[WS002]\"\n",
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&uri, Some(2)).await;
+    let on_route: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["range"]["start"]["line"] == 17)
+        .collect();
+    assert!(!on_route.is_empty(), "{diagnostics:?}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": on_route[0]["range"], "context": {"diagnostics": []}}),
+        )
+        .await;
+    for action in actions.as_array().unwrap() {
+        if action["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("suppress"))
+        {
+            let edited = apply(&text, &action_edits(action, &uri));
+            assert!(
+                edited.contains("route: \"x # ws-lint: ignore[WS002]\" # ws-lint: ignore["),
+                "{edited}"
+            );
+        }
+    }
+    client.shutdown().await;
+}
+
+/// A diagnostic on the last line of a block scalar: a `#` there would be part of the value.
+#[tokio::test]
+async fn suppress_is_not_offered_inside_a_block_scalar() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = "service: chat\nprovider:\n  name: aws\n  logs:\n    websocket:\n      format: |\n        $context.requestId\n        $context.httpMethod\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket: $default\n";
+    let diagnostics = client.open(&uri, text).await;
+    let inside: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["range"]["start"]["line"] == 7)
+        .collect();
+    assert!(!inside.is_empty(), "{diagnostics:?}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": inside[0]["range"], "context": {"diagnostics": []}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.starts_with("suppress")),
+        "{titles:?}"
+    );
+    client.shutdown().await;
+}
+
+/// Completion leaves out the keys the mapping already has.
+#[tokio::test]
+async fn completion_leaves_out_keys_already_present() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = SERVICE.replace(
+        "          route: sendMessage\n          authorizer: auth\n",
+        "          route: sendMessage\n          \n          authorizer: auth\n",
+    );
+    client.open(&uri, &text).await;
+    let items = complete(&mut client, &uri, &text, "route: sendMessage\n          ").await;
+    let labels = labels(&items);
+    assert!(!labels.is_empty(), "{items}");
+    assert!(!labels.contains(&"route".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"authorizer".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"routeResponseSelectionExpression".to_string()),
+        "{labels:?}"
+    );
+    client.shutdown().await;
+}
+
+/// Document symbols never have an empty name (LSP forbids it; VS Code drops the outline).
+#[tokio::test]
+async fn symbols_of_blank_names_are_shown_quoted() {
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    let text = "service: chat\nprovider:\n  name: aws\nfunctions:\n  \"\":\n    handler: h.a\n    events:\n      - websocket: \" \"\n  \" \":\n    handler: h.b\n";
+    client.open(&uri, text).await;
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let mut names = Vec::new();
+    for symbol in symbols.as_array().unwrap() {
+        names.push(symbol["name"].as_str().unwrap().to_string());
+        for child in symbol["children"].as_array().into_iter().flatten() {
+            names.push(child["name"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(names, ["\"\"", "\" \"", "\" \""], "{symbols}");
+    client.shutdown().await;
+}
+
 /// The real binary over stdio: answers, exits 0 after shutdown + exit, and exits (1) when the
 /// client goes away without shutdown.
 #[test]
@@ -1336,10 +1513,7 @@ async fn crlf_documents_complete_and_hover_like_lf_ones() {
     let got = labels(&complete(&mut client, &uri, &text, "route: $d").await);
     assert!(got.contains(&"$disconnect".to_string()), "{got:?}");
     let got = labels(&complete(&mut client, &uri, &text, "route: $d\r\n          ").await);
-    assert_eq!(
-        got,
-        ["route", "routeResponseSelectionExpression", "authorizer"]
-    );
+    assert_eq!(got, ["routeResponseSelectionExpression", "authorizer"]);
     let text_hover = hover_text(&mut client, &uri, &text, "level: IN").await;
     assert!(text_hover.contains("Log every request"), "{text_hover}");
     client.shutdown().await;
@@ -1695,5 +1869,143 @@ async fn generated_logical_ids_in_hover_definition_and_completion() {
     ] {
         assert!(labels.iter().any(|l| l == id), "{id}: {labels:?}");
     }
+    client.shutdown().await;
+}
+
+/// In pull mode, the files an open service includes that are not open themselves get their
+/// diagnostics through `workspace/diagnostic`.
+#[tokio::test]
+async fn pulled_diagnostics_reach_included_files_that_are_not_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "service: chat\nprovider:\n  name: aws\nfunctions: ${file(functions.yml)}\n";
+    let functions = "connect:\n  handler: handler.connect\n  events:\n    - websocket:\n        route: $conect\n";
+    std::fs::write(dir.path().join("serverless.yml"), main).unwrap();
+    std::fs::write(dir.path().join("functions.yml"), functions).unwrap();
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    let main_uri = file_uri(&dir.path().join("serverless.yml"));
+    let functions_uri = file_uri(&dir.path().join("functions.yml"));
+    let (mut client, init) =
+        TestClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"],
+        true
+    );
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": main_uri, "languageId": "yaml", "version": 1, "text": main}}),
+        )
+        .await;
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{report}");
+    assert_eq!(items[0]["uri"], functions_uri.as_str());
+    assert_eq!(items[0]["kind"], "full");
+    assert_eq!(codes(&items[0]["items"]), ["WS101"]);
+    // Once open, the file is pulled on its own and leaves the workspace report.
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": functions_uri, "languageId": "yaml", "version": 1, "text": functions}}),
+        )
+        .await;
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    assert_eq!(report["items"], json!([]));
+    client.shutdown().await;
+}
+
+/// A service whose handler file is missing (WS702), then created on disk.
+fn handler_service(dir: &std::path::Path) -> (String, String) {
+    let text = "service: chat\nprovider:\n  name: aws\nfunctions:\n  connect:\n    handler: handler.connect\n    events:\n      - websocket: $connect\n";
+    std::fs::write(dir.join("serverless.yml"), text).unwrap();
+    (file_uri(&dir.join("serverless.yml")), text.to_string())
+}
+
+async fn type_space(client: &mut TestClient, uri: &str, version: i64) {
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": {"line": 0, "character": 13}, "end": {"line": 0, "character": 13}}, "text": " "}]}),
+        )
+        .await;
+}
+
+/// Handler folders are listed once and kept: a keystroke does not list them again. A client
+/// that watches files for the server is asked to report created and deleted files, and such a
+/// report brings the listing up to date.
+#[tokio::test]
+async fn folder_listings_are_cached_until_the_watcher_reports_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (uri, text) = handler_service(dir.path());
+    let (mut client, _) = TestClient::start(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        Value::Null,
+    )
+    .await;
+    let registration = client
+        .wait_for("registerCapability", |m| {
+            m["method"] == "client/registerCapability"
+        })
+        .await;
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(
+        watchers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["globPattern"] == "**/*" && w["kind"] == 5),
+        "{registration}"
+    );
+    assert_eq!(codes(&json!(client.open(&uri, &text).await)), ["WS702"]);
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    type_space(&mut client, &uri, 2).await;
+    assert_eq!(
+        codes(&json!(client.diagnostics(&uri, Some(2)).await)),
+        ["WS702"]
+    );
+    // Saving does not re-list: the watcher reports changes.
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let handler_uri = file_uri(&dir.path().join("handler.js"));
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": handler_uri, "type": 1}]}),
+        )
+        .await;
+    let after = client.diagnostics(&uri, Some(2)).await;
+    assert_eq!(codes(&json!(after)), Vec::<String>::new());
+    client.shutdown().await;
+}
+
+/// Without file watching, listings are kept between keystrokes and read again on save.
+#[tokio::test]
+async fn folder_listings_are_read_again_on_save_without_a_watcher() {
+    let dir = tempfile::tempdir().unwrap();
+    let (uri, text) = handler_service(dir.path());
+    let mut client = TestClient::default().await;
+    assert_eq!(codes(&json!(client.open(&uri, &text).await)), ["WS702"]);
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    type_space(&mut client, &uri, 2).await;
+    assert_eq!(
+        codes(&json!(client.diagnostics(&uri, Some(2)).await)),
+        ["WS702"]
+    );
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let after = client.diagnostics(&uri, Some(2)).await;
+    assert_eq!(codes(&json!(after)), Vec::<String>::new());
     client.shutdown().await;
 }

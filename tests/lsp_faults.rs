@@ -220,6 +220,38 @@ fn malformed_json_is_a_parse_error_and_the_server_keeps_serving() {
     server.assert_serving();
 }
 
+/// A request whose strings cannot be decoded (a lone surrogate escape, invalid UTF-8) is
+/// answered with its own id, so the client stops waiting; a `didOpen` that cannot be decoded is
+/// logged.
+#[test]
+fn undecodable_strings_get_a_parse_error_with_the_request_id() {
+    let mut server = Server::start();
+    server.send_raw(&frame(
+        r#"{"jsonrpc":"2.0","id":41,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///tmp/ws-lint-faults/serverless.yml\ud800"},"position":{"line":0,"character":0}}}"#,
+    ));
+    let error = server.wait_for(|m| m.get("error").is_some());
+    assert_eq!(error["id"], 41, "{error}");
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    let mut body = br#"{"jsonrpc":"2.0","id":42,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///tmp/"#.to_vec();
+    body.extend_from_slice(b"\xff");
+    body.extend_from_slice(br#".yml"},"position":{"line":0,"character":0}}}"#);
+    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    framed.extend_from_slice(&body);
+    server.send_raw(&framed);
+    let error = server.wait_for(|m| m.get("error").is_some() && m["id"] == 42);
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    server.send_raw(&frame(
+        r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///tmp/ws-lint-faults/other.yml","languageId":"yaml","version":1,"text":"a: \udc00"}}}"#,
+    ));
+    let log = server.wait_for(|m| m["method"] == "window/logMessage");
+    let message = log["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("file:///tmp/ws-lint-faults/other.yml"),
+        "{log}"
+    );
+    server.assert_serving();
+}
+
 #[test]
 fn bodies_that_are_not_json_rpc_do_not_stop_the_server() {
     let mut server = Server::start();

@@ -7,6 +7,10 @@
 //! open → diagnostics; 100 single-character edits inside a function in the middle, each waiting
 //! for its diagnostics; 50 completions and 50 hovers there; then the server's peak RSS
 //! (`VmHWM`). Prints a table of p50/p95 in milliseconds.
+//!
+//! `--extra-files N` puts N other files beside the handlers (in `src/`), as a project with many
+//! sources has: the handler check lists that folder, and the server keeps the listing between
+//! keystrokes.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -163,7 +167,7 @@ struct Row {
     rss_kb: Option<u64>,
 }
 
-fn run(lines: usize) -> Row {
+fn run(lines: usize, extra_files: usize) -> Row {
     let text = ws_lint::synthetic::service(lines);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("serverless.yml");
@@ -173,6 +177,10 @@ fn run(lines: usize) -> Row {
         let source = dir.path().join(format!("{module}.js"));
         std::fs::create_dir_all(source.parent().expect("folder")).expect("create folder");
         std::fs::write(&source, "module.exports = {};\n").expect("write handler");
+    }
+    for i in 0..extra_files {
+        let other = dir.path().join(format!("src/other{i}.js"));
+        std::fs::write(&other, "").expect("write other file");
     }
     let uri = format!("file://{}", path.display());
 
@@ -250,10 +258,19 @@ fn run(lines: usize) -> Row {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut extra_files = 0;
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--extra-files" {
+            extra_files = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(0);
+            i += 2;
+            continue;
+        }
+        sizes.extend(args[i].parse::<usize>().ok());
+        i += 1;
+    }
     let sizes = if sizes.is_empty() {
         vec![2_000, 200_000]
     } else {
@@ -264,7 +281,7 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|---|");
     for lines in sizes {
-        let mut row = run(lines);
+        let mut row = run(lines, extra_files);
         println!(
             "| {} | {:.2} MB | {} | {:.1} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {} |",
             row.lines,

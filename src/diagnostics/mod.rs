@@ -2,9 +2,11 @@
 //! Lines, columns and output formats are the renderers' business (`crate::render`).
 
 mod fix;
+mod shown;
 
 use crate::span::TextRange;
 pub use fix::{apply_edits, apply_fixes, FixOutcome};
+pub use shown::{escape_controls, quote, shown, MAX_SHOWN_CHARS};
 
 /// Ordered from least to most severe, so `severity >= fail_on` reads naturally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

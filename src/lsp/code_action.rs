@@ -56,7 +56,7 @@ pub fn code_actions(
             }
         }
         for diagnostic in &in_range {
-            if let Some(edit) = suppress_edit(snapshot, diagnostic) {
+            if let Some(edit) = suppress_edit(snapshot, diagnostic, path) {
                 actions.push(action(
                     uri,
                     &converter,
@@ -173,10 +173,15 @@ fn ignore_list_regex() -> &'static Regex {
 }
 
 /// The edit that suppresses `diagnostic` on its line: extends an existing
-/// `# ws-lint: ignore[...]` list there, or appends one. `None` where a comment cannot go (the
-/// line ends inside a multi-line scalar) or for the diagnostics about syntax and suppressions.
-pub fn suppress_edit(snapshot: &Snapshot, diagnostic: &Diagnostic) -> Option<Edit> {
+/// `# ws-lint: ignore[...]` list there, or appends one. `None` where a comment cannot go (a JSON
+/// file, a line that ends inside a multi-line scalar) or for the diagnostics about syntax and
+/// suppressions.
+pub fn suppress_edit(snapshot: &Snapshot, diagnostic: &Diagnostic, path: &str) -> Option<Edit> {
     if matches!(diagnostic.code, "WS001") || diagnostic.code.starts_with("WS9") {
+        return None;
+    }
+    // JSON has no comments: the framework's `JSON.parse` would refuse the file.
+    if crate::model::FileFormat::from_path(path) == crate::model::FileFormat::Json {
         return None;
     }
     let text = snapshot.text.as_str();
@@ -184,7 +189,20 @@ pub fn suppress_edit(snapshot: &Snapshot, diagnostic: &Diagnostic) -> Option<Edi
     let line = index.line_of(diagnostic.range.start);
     let range = index.line_range(text, line);
     let line_text = &text[range.as_range()];
-    if let Some(captures) = ignore_list_regex().captures(line_text) {
+    let in_scalar = |offset: usize| {
+        snapshot.analysis.yaml.nodes().any(|(_, node)| {
+            matches!(node.kind, NodeKind::Scalar(_))
+                && node.range().start <= offset
+                && offset < node.range().end
+        })
+    };
+    // Text that looks like a suppression comment inside a quoted value is part of the value.
+    let existing = ignore_list_regex().captures_iter(line_text).find(|c| {
+        c.get(0).is_some_and(|m| {
+            !in_scalar(range.start + m.start() + m.as_str().find('#').unwrap_or(0))
+        })
+    });
+    if let Some(captures) = existing {
         let list = captures.get(1)?;
         let at = range.start + list.end();
         let insert = if list.as_str().trim().is_empty() {
@@ -200,7 +218,9 @@ pub fn suppress_edit(snapshot: &Snapshot, diagnostic: &Diagnostic) -> Option<Edi
             && node.range().start < end
             && node.range().end > end
     });
-    if inside_scalar {
+    // A line inside a block scalar (`|`, `>`) ends inside it too, unless the scalar's range
+    // stops at its last line's end: check the line's start as well.
+    if inside_scalar || (!line_text.trim().is_empty() && in_scalar_body(snapshot, range.start)) {
         return None;
     }
     let trimmed_end = range.start + line_text.trim_end().len();
@@ -208,4 +228,13 @@ pub fn suppress_edit(snapshot: &Snapshot, diagnostic: &Diagnostic) -> Option<Edi
         TextRange::new(trimmed_end, end),
         format!(" # ws-lint: ignore[{}]", diagnostic.code),
     ))
+}
+
+/// `offset` (a line's start) lies inside a multi-line scalar that began on an earlier line.
+fn in_scalar_body(snapshot: &Snapshot, offset: usize) -> bool {
+    snapshot.analysis.yaml.nodes().any(|(_, node)| {
+        matches!(node.kind, NodeKind::Scalar(_))
+            && node.range().start < offset
+            && offset < node.range().end
+    })
 }

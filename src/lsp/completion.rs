@@ -126,8 +126,12 @@ fn items<'c>(
             } else if matches!(path.as_slice(), ["functions", _, "events"]) {
                 items.push(event_snippet(converter, cursor, range, true));
             }
+            let present = present_keys(text, cursor.replace.start);
             for doc in docs::children(&path) {
                 let name = docs::name(doc);
+                if present.iter().any(|k| k == name) {
+                    continue;
+                }
                 let new_text = match doc.kind {
                     Kind::Object => format!("{name}:\n"),
                     _ => format!("{name}: "),
@@ -150,6 +154,73 @@ fn items<'c>(
         }
     }
     (items, cursor_typed)
+}
+
+/// The keys of the block mapping a key typed at `at` belongs to, read from the lines above and
+/// below at the same indentation (from the text, so it works while the document is broken),
+/// the cursor's own line left out: completion does not offer a key the mapping already has.
+fn present_keys(text: &str, at: usize) -> Vec<String> {
+    let at = crate::span::floor_char_boundary(text, at.min(text.len()));
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    if before.contains(['\t', '{', '[']) {
+        return Vec::new();
+    }
+    let column = before.len();
+    // On a line that starts a list item (`- |`), the lines above belong to other items.
+    let starts_item = before.trim_start().starts_with('-');
+    let key_of = |content: &str| -> Option<String> {
+        let content = content.trim_end();
+        let colon = content
+            .match_indices(':')
+            .map(|(i, _)| i)
+            .find(|i| content[i + 1..].is_empty() || content[i + 1..].starts_with([' ', '\t']))?;
+        let key = content[..colon].trim();
+        let key = key
+            .strip_prefix(['"', '\''])
+            .and_then(|k| k.strip_suffix(['"', '\'']))
+            .unwrap_or(key);
+        Some(key.to_string())
+    };
+    let mut keys = Vec::new();
+    // Returns false at the end of the mapping.
+    let mut visit = |line: &str, upward: bool| -> bool {
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            return true;
+        }
+        let indent = line.len() - content.len();
+        if indent > column {
+            return true;
+        }
+        if indent == column && !content.starts_with("- ") && content != "-" {
+            keys.extend(key_of(content));
+            return true;
+        }
+        // The line of a list item whose first key sits at this column: it belongs to the
+        // mapping (looking up) and ends it.
+        if upward && indent < column {
+            let item = content.trim_start_matches(['-', ' ']);
+            if content.starts_with('-') && line.len() - item.len() == column {
+                keys.extend(key_of(item));
+            }
+        }
+        false
+    };
+    let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    if !starts_item {
+        for line in text[..line_start].lines().rev() {
+            if !visit(line, true) {
+                break;
+            }
+        }
+    }
+    for line in text[line_end..].lines().skip(1) {
+        if !visit(line, false) {
+            break;
+        }
+    }
+    keys
 }
 
 /// Variable sources the framework knows (v3 and v4), offered after `${`.
@@ -407,5 +478,25 @@ fn event_snippet(
             new_text,
         })),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::present_keys;
+
+    #[test]
+    fn present_keys_are_the_siblings_at_the_cursors_indentation() {
+        let text = "functions:\n  f:\n    handler: h.f\n    events:\n      - websocket:\n          route: a\n          \n          authorizer: x\n      - websocket: b\n    timeout: 3\n";
+        let at = text
+            .find("          \n")
+            .map(|i| i + 10)
+            .unwrap_or_default();
+        assert_eq!(present_keys(text, at), ["route", "authorizer"]);
+        let at = text.find("    events").map(|i| i + 4).unwrap_or_default();
+        assert_eq!(present_keys(text, at), ["handler", "timeout"]);
+        let text = "a:\n  - x: 1\n    y: 2\n  - \n    z: 3\n";
+        let at = text.find("  - \n").map(|i| i + 4).unwrap_or_default();
+        assert_eq!(present_keys(text, at), ["z"]);
     }
 }

@@ -100,8 +100,12 @@ pub(crate) struct State {
     pub documents: Mutex<HashMap<Uri, Document>>,
     pub settings: Mutex<SettingsState>,
     pub shut_down: Mutex<bool>,
-    /// The client can watch files for us (`ws-lint.toml` changes).
+    /// The client can watch files for us (`ws-lint.toml` changes, files created and deleted).
     pub watch_config: Mutex<bool>,
+    /// Folder listings read from disk (the handler check lists handler folders on every
+    /// analysis). Invalidated by the client's file events when it watches files for us, else
+    /// on every open, save and close.
+    pub listings: Mutex<Listings>,
     /// How diagnostics reach the client: pulled (`textDocument/diagnostic`) when it supports
     /// that, pushed otherwise, never both (clients such as Neovim would show them twice).
     pub diagnostics: Mutex<DiagnosticMode>,
@@ -121,6 +125,9 @@ pub(crate) enum DiagnosticMode {
     /// `refresh`: the client accepts `workspace/diagnostic/refresh` when settings change.
     Pull { refresh: bool },
 }
+
+/// Listings by folder; `None`: the folder could not be listed.
+pub(crate) type Listings = HashMap<PathBuf, Option<std::collections::HashSet<String>>>;
 
 #[derive(Default)]
 pub(crate) struct Messages {
@@ -148,6 +155,7 @@ impl Backend {
                 settings: Mutex::new(SettingsState::default()),
                 shut_down: Mutex::new(false),
                 watch_config: Mutex::new(false),
+                listings: Mutex::new(HashMap::new()),
                 diagnostics: Mutex::new(DiagnosticMode::Push),
                 messages: Mutex::new(Messages::default()),
                 includes: Mutex::new(HashMap::new()),
@@ -213,9 +221,10 @@ impl Backend {
                 );
             }
             let open = OpenFiles(&self.state.documents);
+            let disk = CachedDisk(&self.state.listings);
             let files = crate::files::LayeredFiles {
                 top: &open,
-                bottom: &crate::files::DiskFiles,
+                bottom: &disk,
             };
             // The file's own path (not its display): a folder name need not be UTF-8.
             let location = file_path.as_deref().unwrap_or(std::path::Path::new(&path));
@@ -462,6 +471,24 @@ impl Backend {
         .await
     }
 
+    /// Forgets the folder listings when the client does not tell us about created and deleted
+    /// files (then an open, save or close is when they are read again). True when it did.
+    fn forget_listings_unwatched(&self) -> bool {
+        if *lock(&self.state.watch_config) {
+            return false;
+        }
+        lock(&self.state.listings).clear();
+        self.forget_analyses();
+        true
+    }
+
+    /// Makes every document analysed again (what it reads from disk may have changed).
+    fn forget_analyses(&self) {
+        for doc in lock(&self.state.documents).values_mut() {
+            doc.current = None;
+        }
+    }
+
     fn settings_for(&self, uri: &Uri) -> crate::config::Settings {
         let file_path = uri.to_file_path().map(|p| p.into_owned());
         lock(&self.state.settings)
@@ -539,10 +566,17 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: lsp::InitializedParams) {
         if *lock(&self.state.watch_config) {
             let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![lsp::FileSystemWatcher {
-                    glob_pattern: lsp::GlobPattern::String("**/ws-lint.toml".to_string()),
-                    kind: None,
-                }],
+                watchers: vec![
+                    lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String("**/ws-lint.toml".to_string()),
+                        kind: None,
+                    },
+                    // Files created and deleted change the folder listings.
+                    lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String("**/*".to_string()),
+                        kind: Some(lsp::WatchKind::Create | lsp::WatchKind::Delete),
+                    },
+                ],
             };
             let registration = lsp::Registration {
                 id: "ws-lint.toml".to_string(),
@@ -553,7 +587,7 @@ impl LanguageServer for Backend {
                 self.client
                     .log_message(
                         lsp::MessageType::WARNING,
-                        format!("ws-lint: cannot watch ws-lint.toml files: {e}"),
+                        format!("ws-lint: cannot watch files: {e}"),
                     )
                     .await;
             }
@@ -577,6 +611,7 @@ impl LanguageServer for Backend {
         let document = Document::new(&text, version, path, on_disk);
         // The rope has it now: the client's copy is not kept through the first analysis.
         drop(text);
+        self.forget_listings_unwatched();
         lock(&self.state.documents).insert(uri.clone(), document);
         self.invalidate_owners(&uri);
         self.publish(uri).await;
@@ -608,7 +643,14 @@ impl LanguageServer for Backend {
         }
     }
 
+    async fn did_save(&self, _: lsp::DidSaveTextDocumentParams) {
+        if self.forget_listings_unwatched() {
+            self.publish_all().await;
+        }
+    }
+
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        self.forget_listings_unwatched();
         let uri = params.text_document.uri;
         lock(&self.state.documents).remove(&uri);
         lock(&self.state.includes).remove(&uri);
@@ -635,9 +677,28 @@ impl LanguageServer for Backend {
         self.publish_all().await;
     }
 
-    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
-        lock(&self.state.settings).invalidate();
-        lock(&self.state.messages).shown.clear();
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let mut config = false;
+        {
+            let mut listings = lock(&self.state.listings);
+            for change in &params.changes {
+                let Some(path) = change.uri.to_file_path() else {
+                    continue;
+                };
+                config |= path.file_name().is_some_and(|n| n == "ws-lint.toml");
+                // The folder holding it, and the folder itself when a folder came or went.
+                let path = crate::files::normalize(&path);
+                if let Some(parent) = path.parent() {
+                    listings.remove(parent);
+                }
+                listings.remove(&path);
+            }
+        }
+        self.forget_analyses();
+        if config || params.changes.is_empty() {
+            lock(&self.state.settings).invalidate();
+            lock(&self.state.messages).shown.clear();
+        }
         self.publish_all().await;
     }
 
@@ -822,6 +883,58 @@ impl LanguageServer for Backend {
         })
         .await
     }
+
+    async fn workspace_diagnostic(
+        &self,
+        _: lsp::WorkspaceDiagnosticParams,
+    ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
+        let items = self.included_not_open().await;
+        Ok(lsp::WorkspaceDiagnosticReportResult::Report(
+            lsp::WorkspaceDiagnosticReport { items },
+        ))
+    }
+}
+
+impl Backend {
+    /// The diagnostics of the files open services include that are not open themselves: a
+    /// client that pulls diagnostics pulls them for open documents only, and would never see
+    /// what a service reports in an included file the user has not opened.
+    async fn included_not_open(&self) -> Vec<lsp::WorkspaceDocumentDiagnosticReport> {
+        let encoding = self.encoding();
+        let roots: Vec<Uri> = lock(&self.state.documents)
+            .iter()
+            .filter(|(_, d)| d.on_disk)
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut reports = Vec::new();
+        for root in roots {
+            let Ok(Some(snapshot)) = self.snapshot(&root) else {
+                continue;
+            };
+            for included in &snapshot.included {
+                let open = lock(&self.state.documents).contains_key(&included.uri);
+                if open || !seen.insert(included.uri.clone()) {
+                    continue;
+                }
+                reports.push(lsp::WorkspaceDocumentDiagnosticReport::Full(
+                    lsp::WorkspaceFullDocumentDiagnosticReport {
+                        uri: included.uri.clone(),
+                        version: None,
+                        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                            result_id: Some(format!(
+                                "service:{}:{}",
+                                snapshot.version, snapshot.generation
+                            )),
+                            items: diagnostics::convert_included(&included.uri, included, encoding),
+                        },
+                    },
+                ));
+            }
+        }
+        self.show_config_errors().await;
+        reports
+    }
 }
 
 fn capabilities(encoding: ColumnEncoding, mode: DiagnosticMode) -> lsp::ServerCapabilities {
@@ -854,14 +967,18 @@ fn capabilities(encoding: ColumnEncoding, mode: DiagnosticMode) -> lsp::ServerCa
             lsp::TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                // A save re-reads folder listings when the client does not watch files.
+                save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
                 ..Default::default()
             },
         )),
         diagnostic_provider: pull.then(|| {
             lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                 identifier: Some("ws-lint".to_string()),
-                inter_file_dependencies: false,
-                workspace_diagnostics: false,
+                // A service's diagnostics land in the files it includes.
+                inter_file_dependencies: true,
+                // Included files that are not open get theirs through `workspace/diagnostic`.
+                workspace_diagnostics: true,
                 work_done_progress_options: Default::default(),
             })
         }),
@@ -915,6 +1032,34 @@ impl FileSource for OpenFiles<'_> {
                 .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
                 .collect(),
         )
+    }
+}
+
+/// The disk, with folder listings kept in the server's cache (see [`State::listings`]).
+struct CachedDisk<'a>(&'a Mutex<Listings>);
+
+impl FileSource for CachedDisk<'_> {
+    fn read(&self, path: &std::path::Path) -> std::result::Result<String, crate::files::FileError> {
+        crate::files::DiskFiles.read(path)
+    }
+
+    fn is_file(&self, path: &std::path::Path) -> bool {
+        crate::files::DiskFiles.is_file(path)
+    }
+
+    fn is_dir(&self, path: &std::path::Path) -> bool {
+        crate::files::DiskFiles.is_dir(path)
+    }
+
+    fn file_names(&self, dir: &std::path::Path) -> Option<std::collections::HashSet<String>> {
+        let key = crate::files::normalize(dir);
+        if let Some(names) = lock(self.0).get(&key) {
+            return names.clone();
+        }
+        // Listed outside the lock: a slow folder does not hold up other requests.
+        let names = crate::files::DiskFiles.file_names(dir);
+        lock(self.0).insert(key, names.clone());
+        names
     }
 }
 

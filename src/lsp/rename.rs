@@ -17,6 +17,37 @@ fn function_name_regex() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"^[a-zA-Z0-9-_]+$").expect("static regex"))
 }
 
+/// Why `name` cannot be a function's name, written where a reference to the function goes
+/// (`authorizer: NAME`); `None` when it can. The framework takes only names of letters,
+/// digits, `-` and `_`, and a name YAML reads as something other than a string would change
+/// what the file means: `authorizer: null` removes the authorizer, `true` and `0x1F` are no
+/// function names, `-` starts a list.
+pub fn refusal(name: &str) -> Option<String> {
+    let shown = crate::diagnostics::quote(name);
+    if !function_name_regex().is_match(name) {
+        return Some(format!(
+            "{shown} is not a valid function name (letters, digits, `-` and `_`)"
+        ));
+    }
+    let read_as = crate::yaml::resolve_plain(name);
+    if name == "-" || read_as != crate::yaml::ScalarValue::Str {
+        let what = if name == "-" {
+            "the start of a list"
+        } else {
+            read_as.type_name()
+        };
+        return Some(format!(
+            "{shown} cannot name a function: YAML reads it as {} {what}, not a name",
+            if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            }
+        ));
+    }
+    None
+}
+
 pub fn prepare(
     snapshot: &Snapshot,
     converter: &Converter,
@@ -49,10 +80,8 @@ pub fn rename(
     offset: usize,
     new_name: &str,
 ) -> Result<Option<lsp::WorkspaceEdit>> {
-    if !function_name_regex().is_match(new_name) {
-        return Err(Error::invalid_params(format!(
-            "`{new_name}` is not a valid function name (letters, digits, `-` and `_`)"
-        )));
+    if let Some(problem) = refusal(new_name) {
+        return Err(Error::invalid_params(problem));
     }
     let Some(locations) = references(uri, snapshot, converter, offset, true) else {
         return Ok(None);
@@ -75,4 +104,23 @@ pub fn rename(
         changes: Some(changes),
         ..Default::default()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal;
+
+    #[test]
+    fn refuses_names_the_framework_or_yaml_would_read_otherwise() {
+        for name in [
+            "null", "Null", "~", "-", "0x1F", "true", "FALSE", "123", "1.5", "1e3", "", "a b",
+            "a:b",
+        ] {
+            assert!(refusal(name).is_some(), "{name:?} accepted");
+        }
+        for name in ["auth", "auth-2", "my_fn", "yes", "on", "-auth", "x1"] {
+            assert_eq!(refusal(name), None, "{name:?} refused");
+        }
+        assert!(refusal("null").is_some_and(|m| m.contains("a null")));
+    }
 }

@@ -37,6 +37,16 @@ fn symbol(
     }
 }
 
+/// A symbol's name as the outline shows it: LSP forbids empty names (VS Code drops the whole
+/// outline for one), so an empty or blank key is shown quoted.
+fn visible_name(name: &str) -> String {
+    if name.trim().is_empty() {
+        format!("\"{name}\"")
+    } else {
+        name.to_string()
+    }
+}
+
 pub fn symbols(snapshot: &Snapshot, converter: &Converter) -> Vec<lsp::DocumentSymbol> {
     let yaml = &snapshot.analysis.yaml;
     let service = &snapshot.analysis.service;
@@ -97,7 +107,7 @@ pub fn symbols(snapshot: &Snapshot, converter: &Converter) -> Vec<lsp::DocumentS
                 let route = e.route.as_ref()?;
                 let (range, _) = entry_range(e.key, e.value);
                 Some(symbol(
-                    route.key.clone(),
+                    visible_name(&route.key),
                     Some("websocket route".to_string()),
                     lsp::SymbolKind::EVENT,
                     range,
@@ -112,7 +122,7 @@ pub fn symbols(snapshot: &Snapshot, converter: &Converter) -> Vec<lsp::DocumentS
             .and_then(|h| yaml.str(h))
             .map(str::to_string);
         out.push(symbol(
-            function.name.clone(),
+            visible_name(&function.name),
             handler,
             lsp::SymbolKind::FUNCTION,
             range,

@@ -116,7 +116,7 @@ fn error(id: Value, code: i64, message: &str) -> Vec<u8> {
 fn check(body: &[u8]) -> Result<(), Vec<u8>> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
-        Err(e) => return Err(error(Value::Null, -32700, &format!("Parse error: {e}"))),
+        Err(e) => return Err(parse_error(body, &e)),
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let is_request = value.get("method").is_some();
@@ -134,6 +134,61 @@ fn check(body: &[u8]) -> Result<(), Vec<u8>> {
     } else {
         Err(error(id, -32600, "Invalid request"))
     }
+}
+
+/// The answer to a body that is not valid JSON: a parse error, with the request's id when a
+/// lenient reading finds one (a lone surrogate escape or invalid UTF-8 in a string must not
+/// leave the client waiting for an answer to its request). A `didOpen` that cannot be decoded
+/// is also logged, since a notification gets no answer the user would see.
+fn parse_error(body: &[u8], e: &serde_json::Error) -> Vec<u8> {
+    let lenient = lenient_parse(body);
+    let field = |name: &str| lenient.as_ref().and_then(|v| v.get(name)).cloned();
+    let id = field("id").unwrap_or(Value::Null);
+    let mut answer = error(id, -32700, &format!("Parse error: {e}"));
+    if field("method").as_ref().and_then(Value::as_str) == Some("textDocument/didOpen") {
+        let uri = lenient
+            .as_ref()
+            .and_then(|v| v.pointer("/params/textDocument/uri"))
+            .and_then(Value::as_str)
+            .unwrap_or("a document")
+            .to_string();
+        let log = json!({
+            "jsonrpc": "2.0",
+            "method": "window/logMessage",
+            "params": {
+                "type": 1,
+                "message": format!("ws-lint: cannot open {uri}: its text is not valid JSON text ({e}); the document is not analysed"),
+            },
+        });
+        answer.extend(frame(log.to_string().as_bytes()));
+    }
+    answer
+}
+
+/// `body` read as JSON after making its strings decodable: invalid UTF-8 and every UTF-16
+/// surrogate escape become U+FFFD. For finding the id and method of a malformed message only.
+fn lenient_parse(body: &[u8]) -> Option<Value> {
+    let text = String::from_utf8_lossy(body);
+    let mut cleaned = String::with_capacity(text.len());
+    let mut rest = text.as_ref();
+    while let Some(at) = rest.find("\\u") {
+        cleaned.push_str(&rest[..at]);
+        let escape = rest.get(at..at + 6).unwrap_or("");
+        let is_surrogate = escape.len() == 6
+            && u16::from_str_radix(&escape[2..], 16).is_ok_and(|u| (0xD800..0xE000).contains(&u));
+        // An escaped backslash before `u` (`\\u`) is not an escape: the count of
+        // backslashes before it decides.
+        let backslashes = cleaned.chars().rev().take_while(|c| *c == '\\').count();
+        if is_surrogate && backslashes % 2 == 0 {
+            cleaned.push_str("\\uFFFD");
+            rest = &rest[at + 6..];
+        } else {
+            cleaned.push_str("\\u");
+            rest = &rest[at + 2..];
+        }
+    }
+    cleaned.push_str(rest);
+    serde_json::from_str(&cleaned).ok()
 }
 
 /// Pumps the client's messages into `server`, answering the faulty ones through `answers`.
@@ -215,6 +270,24 @@ mod tests {
         assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_ok());
         let text = |r: Result<(), Vec<u8>>| String::from_utf8(r.unwrap_err()).unwrap();
         assert!(text(check(b"{oops")).contains("-32700"));
+        let lone = text(check(
+            br#"{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{"x":"\ud800","y":"\\ud800"}}"#,
+        ));
+        assert!(
+            lone.contains(r#""id":7"#) && lone.contains("-32700"),
+            "{lone}"
+        );
+        let bad_utf8 = text(check(
+            b"{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"x\",\"params\":{\"x\":\"\xff\"}}",
+        ));
+        assert!(bad_utf8.contains(r#""id":"a""#), "{bad_utf8}");
+        let open = text(check(
+            br#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///s.yml","text":"\udc00"}}}"#,
+        ));
+        assert!(
+            open.contains("window/logMessage") && open.contains("file:///s.yml"),
+            "{open}"
+        );
         assert!(text(check(b"[1]")).contains("-32600"));
         assert!(text(check(br#"{"jsonrpc":"2.0","id":3,"method":"$/x"}"#)).contains("-32601"));
     }

@@ -1,4 +1,4 @@
-use super::FileReport;
+use super::{clean, FileReport};
 
 /// `path:line:col: severity[CODE] message`, one line per diagnostic.
 pub fn concise(files: &[FileReport]) -> String {
@@ -8,7 +8,12 @@ pub fn concise(files: &[FileReport]) -> String {
             let at = file.line_col(d.range.start);
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",
-                file.path, at.line, at.column, d.severity, d.code, d.message
+                clean(&file.path),
+                at.line,
+                at.column,
+                d.severity,
+                d.code,
+                clean(&d.message)
             ));
         }
     }

@@ -1,4 +1,4 @@
-use super::FileReport;
+use super::{clean, FileReport};
 use crate::diagnostics::Severity;
 
 /// GitHub Actions workflow commands, one line per diagnostic:
@@ -17,13 +17,13 @@ pub fn github(files: &[FileReport]) -> String {
             let (start, end) = file.span(d.range);
             out.push_str(&format!(
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(&file.path),
+                escape_property(&clean(&file.path)),
                 start.line,
                 start.column,
                 end.line,
                 end.column,
                 escape_property(&format!("{} {}", d.code, d.name)),
-                escape_data(&d.message),
+                escape_data(&clean(&d.message)),
             ));
         }
     }

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
-use super::FileReport;
+use super::{clean, FileReport};
 use crate::diagnostics::Severity;
 
 /// GitLab's Code Quality report: a JSON list of issues with `description`, `check_name`,
@@ -36,7 +36,7 @@ pub fn gitlab(files: &[FileReport]) -> String {
             };
             *occurrence += 1;
             issues.push(json!({
-                "description": format!("{} {}: {}", d.code, d.name, d.message),
+                "description": format!("{} {}: {}", d.code, d.name, clean(&d.message)),
                 "check_name": d.code,
                 "fingerprint": format!("{hash:032x}"),
                 "severity": severity(d.severity),

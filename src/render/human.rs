@@ -1,6 +1,8 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::FileReport;
+use std::borrow::Cow;
+
+use super::{clean, FileReport};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::span::TextRange;
 
@@ -43,7 +45,7 @@ const SAME_FRAME_LINES: usize = 8;
 struct Frame<'a> {
     first_line: usize,
     last_line: usize,
-    annotations: Vec<(TextRange, Option<&'a str>)>,
+    annotations: Vec<(TextRange, Option<Cow<'a, str>>)>,
 }
 
 fn report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
@@ -74,12 +76,12 @@ fn report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
                 frame.last_line = frame.last_line.max(last);
                 frame
                     .annotations
-                    .push((range, Some(related.message.as_str())));
+                    .push((range, Some(clean(&related.message))));
             }
             None => frames.push(Frame {
                 first_line: first,
                 last_line: last,
-                annotations: vec![(range, Some(related.message.as_str()))],
+                annotations: vec![(range, Some(clean(&related.message)))],
             }),
         }
     }
@@ -90,11 +92,13 @@ fn report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
             .line_range(text, frame.last_line)
             .end
             .max(start);
-        let mut snippet = Snippet::source(&text[start..end])
+        let (source, shift) = visible_source(&text[start..end]);
+        let mut snippet = Snippet::source(source)
             .line_start(frame.first_line + 1)
-            .path(file.path.as_str());
+            .path(clean(&file.path));
         for (range, label) in frame.annotations {
-            let span = range.start.clamp(start, end) - start..range.end.clamp(start, end) - start;
+            let span = shift.apply(range.start.clamp(start, end) - start)
+                ..shift.apply(range.end.clamp(start, end) - start);
             snippet = snippet.annotation(match label {
                 None => AnnotationKind::Primary.span(span),
                 Some(label) => AnnotationKind::Context.span(span).label(label),
@@ -103,19 +107,81 @@ fn report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
         snippet
     });
     let title = level(d.severity)
-        .primary_title(d.message.as_str())
+        .primary_title(clean(&d.message))
         .id(format!("{} {}", d.code, d.name));
     let mut group = title.elements(snippets);
     for related in d.related.iter().filter(|r| r.path.is_some()) {
         let path = related.path.as_deref().unwrap_or_default();
-        group = group.element(Level::NOTE.message(format!("{path}: {}", related.message)));
+        group = group.element(Level::NOTE.message(format!(
+            "{}: {}",
+            clean(path),
+            clean(&related.message)
+        )));
     }
     if let Some(fix) = &d.fix {
         let note = if fix.safe { "" } else { " (unsafe fix)" };
-        group = group.element(Level::HELP.message(format!("{}{note}", fix.message)));
+        group = group.element(Level::HELP.message(format!("{}{note}", clean(&fix.message))));
     }
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(clean(help)));
     }
     vec![group]
+}
+
+/// A character annotate-snippets passes on raw although a terminal acts on it: the C1 controls
+/// (U+009B starts an escape sequence on some terminals) and the line separators.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}')
+}
+
+/// The source lines of a code frame as they may be printed: [`invisible`] characters become
+/// U+FFFD (annotate-snippets itself shows the C0 controls and the bidirectional overrides as
+/// visible symbols). Returns the text and the map from offsets in `source` to offsets in it.
+fn visible_source(source: &str) -> (Cow<'_, str>, Shift) {
+    // (offset in `source` after a replaced character, bytes added so far)
+    let mut shifts: Vec<(usize, usize)> = Vec::new();
+    if !source.chars().any(invisible) {
+        return (Cow::Borrowed(source), Shift(shifts));
+    }
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut added = 0;
+    for (at, c) in source.char_indices() {
+        if invisible(c) {
+            out.push('\u{fffd}');
+            added += '\u{fffd}'.len_utf8() - c.len_utf8();
+            shifts.push((at + c.len_utf8(), added));
+        } else {
+            out.push(c);
+        }
+    }
+    (Cow::Owned(out), Shift(shifts))
+}
+
+/// Offsets after replaced characters: (offset in the source after one, bytes added up to it).
+struct Shift(Vec<(usize, usize)>);
+
+impl Shift {
+    fn apply(&self, offset: usize) -> usize {
+        match self.0.partition_point(|(after, _)| *after <= offset) {
+            0 => offset,
+            i => offset + self.0[i - 1].1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_in_source_lines_are_replaced_and_offsets_follow() {
+        let source = "a: \u{9b}2J\u{2028}b";
+        let (shown, shift) = visible_source(source);
+        let shift = |offset| shift.apply(offset);
+        assert_eq!(shown, "a: \u{fffd}2J\u{fffd}b");
+        let b = source.find('b').unwrap_or_default();
+        assert_eq!(&shown[shift(b)..], "b");
+        assert_eq!(shift(3), 3);
+        assert_eq!(&shown[shift(5)..shift(7)], "2J");
+    }
 }

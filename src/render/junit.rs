@@ -1,4 +1,4 @@
-use super::FileReport;
+use super::{clean, FileReport};
 
 /// JUnit XML: one `<testsuite>` named `ws-lint`, one `<testcase>` per linted file (named by its
 /// path), one `<failure>` per diagnostic. A file without diagnostics is a passing test case.
@@ -15,7 +15,7 @@ pub fn junit(files: &[FileReport]) -> String {
         "  <testsuite name=\"ws-lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
     ));
     for file in files {
-        let path = escape(&file.path);
+        let path = escape(&clean(&file.path));
         if file.diagnostics.is_empty() {
             out.push_str(&format!(
                 "    <testcase name=\"{path}\" classname=\"ws-lint\" file=\"{path}\"/>\n"
@@ -29,12 +29,12 @@ pub fn junit(files: &[FileReport]) -> String {
             let at = file.line_col(d.range.start);
             out.push_str(&format!(
                 "      <failure message=\"{}\" type=\"{}\">{}:{} {} {}</failure>\n",
-                escape(&d.message),
+                escape(&clean(&d.message)),
                 d.severity,
                 at.line,
                 at.column,
                 d.code,
-                escape(&d.message),
+                escape(&clean(&d.message)),
             ));
         }
         out.push_str("    </testcase>\n");

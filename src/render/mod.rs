@@ -9,6 +9,8 @@ mod json;
 mod junit;
 mod sarif;
 
+use std::borrow::Cow;
+
 use crate::diagnostics::Diagnostic;
 use crate::span::{LineCol, LineIndex, TextRange};
 
@@ -80,5 +82,20 @@ impl Summary {
 
     pub fn total(&self) -> usize {
         self.error + self.warning + self.info + self.hint
+    }
+}
+
+/// Messages longer than this many characters are cut by the text formats.
+const MAX_MESSAGE_CHARS: usize = 4000;
+
+/// Text for a text format (a message, a label, a path): the last defence after
+/// [`crate::diagnostics::quote`], for anything that reached a message without it. Control
+/// characters and line breaks are escaped (a raw line break would let file content start a line
+/// of its own: a workflow command in a GitHub Actions log), and a runaway message is cut.
+pub(crate) fn clean(text: &str) -> Cow<'_, str> {
+    let escaped = crate::diagnostics::escape_controls(text);
+    match escaped.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => escaped,
+        Some((cut, _)) => Cow::Owned(format!("{}…", &escaped[..cut])),
     }
 }

@@ -1,4 +1,5 @@
 use super::{arn_is_truthy, functions_complete, is_function_name, known_string, string_arn};
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::model::AuthorizerForm;
 use crate::rules::edits::replace_scalar;
@@ -97,7 +98,8 @@ fn diagnostic(ctx: &Context, node: NodeId, value: &str) -> Diagnostic {
         &RULE,
         ctx.yaml.range(node),
         format!(
-            "authorizer `{value}` is not a function of this service: the framework fails with `Function \"{value}\" doesn't exist in this Service`"
+            "authorizer `{value}` is not a function of this service: the framework fails with `Function \"{value}\" doesn't exist in this Service`",
+            value = shown(value)
         ),
     );
     // A function deployed under that name (`name: auth`) is clearly the one meant.

@@ -1,4 +1,5 @@
 use super::{classify_arn, string_arn, ArnKind};
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Authorizer, AuthorizerForm};
 use crate::rules::{declare_rule, Context};
@@ -105,7 +106,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 );
                 if ctx.service.function(arn).is_some() {
                     diagnostic.with_help(format!(
-                        "`{arn}` is a function of this service: give it as `name: {arn}` instead"
+                        "`{arn}` is a function of this service: give it as `name: {arn}` instead",
+                        arn = crate::diagnostics::shown(arn)
                     ))
                 } else {
                     diagnostic
@@ -152,8 +154,8 @@ fn arn_text<'a>(ctx: &'a Context, authorizer: &Authorizer) -> Option<(NodeId, &'
 /// Long ARNs are cut in the middle of the message; the range shows the whole.
 fn shorten(arn: &str) -> String {
     if arn.chars().count() <= 80 {
-        return arn.to_string();
+        return shown(arn).into_owned();
     }
     let head: String = arn.chars().take(60).collect();
-    format!("{head}...")
+    format!("{}...", shown(&head))
 }

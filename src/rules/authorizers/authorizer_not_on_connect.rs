@@ -1,3 +1,4 @@
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::rules::edits::entry_lines;
 use crate::rules::{declare_rule, Context};
@@ -81,7 +82,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             yaml.range(authorizer.key),
             format!(
                 "authorizer on route `{}`: API Gateway runs authorizers on `$connect` only, so this one never runs",
-                route.key
+                shown(&route.key)
             ),
         )
         .with_related(yaml.range(route.node), "the route");

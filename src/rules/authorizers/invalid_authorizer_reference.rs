@@ -2,6 +2,7 @@ use super::{
     arn_is_truthy, classify_arn, functions_complete, is_function_name, is_local_entry,
     is_object_value, known_string, string_arn, ArnKind,
 };
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::model::AuthorizerForm;
 use crate::rules::{declare_rule, Context};
@@ -81,14 +82,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("the authorizer is an empty string: expected {SHAPES}")
                 } else if value.contains(':') {
                     format!(
-                        "authorizer `{value}` is {NEITHER}: the framework's schema rejects it, and because it holds `:` the framework uses it as an ARN"
+                        "authorizer `{value}` is {NEITHER}: the framework's schema rejects it, and because it holds `:` the framework uses it as an ARN",
+                        value = shown(value)
                     )
                 } else if complete && ctx.service.function(value).is_none() {
                     format!(
-                        "authorizer `{value}` is {NEITHER}: the framework's schema rejects it, and no function has that name (`Function \"{value}\" doesn't exist in this Service`)"
+                        "authorizer `{value}` is {NEITHER}: the framework's schema rejects it, and no function has that name (`Function \"{value}\" doesn't exist in this Service`)",
+                        value = shown(value)
                     )
                 } else {
-                    format!("authorizer `{value}` is {NEITHER}: the framework's schema rejects it")
+                    format!(
+                        "authorizer `{value}` is {NEITHER}: the framework's schema rejects it",
+                        value = shown(value)
+                    )
                 };
                 out.push(Diagnostic::new(&RULE, range, message));
             }
@@ -112,7 +118,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 if value.starts_with("arn:") {
                     let consequence = if looked_up {
                         format!(
-                            "the framework looks for a function of that name and fails with `Function \"{value}\" doesn't exist in this Service`"
+                            "the framework looks for a function of that name and fails with `Function \"{value}\" doesn't exist in this Service`",
+                            value = shown(value)
                         )
                     } else if arn.is_some_and(|a| is_object_value(yaml, a.value)) {
                         // Beside a non-string `arn`, `name` names the authorizer resource.
@@ -123,7 +130,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     let mut diagnostic = Diagnostic::new(
                         &RULE,
                         range,
-                        format!("authorizer name `{value}` is an ARN: {consequence}; ARNs go under `arn`"),
+                        format!("authorizer name `{value}` is an ARN: {consequence}; ARNs go under `arn`", value = shown(value)),
                     );
                     if !looked_up {
                         diagnostic = diagnostic.with_help(
@@ -154,7 +161,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("the authorizer `name` is empty: expected {SHAPES}")
                 } else {
                     format!(
-                        "authorizer name `{value}` is not a function name (letters, digits, `-` and `_`): the framework's schema rejects it"
+                        "authorizer name `{value}` is not a function name (letters, digits, `-` and `_`): the framework's schema rejects it",
+                        value = shown(value)
                     )
                 };
                 let mut diagnostic = Diagnostic::new(&RULE, range, message);
@@ -164,7 +172,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     && ctx.service.function(value).is_none()
                 {
                     diagnostic = diagnostic.with_help(format!(
-                        "no function has that name either: the framework fails with `Function \"{value}\" doesn't exist in this Service`"
+                        "no function has that name either: the framework fails with `Function \"{value}\" doesn't exist in this Service`",
+                        value = shown(value)
                     ));
                 }
                 out.push(diagnostic);

@@ -1,5 +1,6 @@
 use std::sync::OnceLock;
 
+use crate::diagnostics::shown;
 use regex::Regex;
 
 use super::identity_sources;
@@ -87,7 +88,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let mut diagnostic = Diagnostic::new(
                 &RULE,
                 ctx.yaml.range(node),
-                format!("identity source `{text}` is not valid for a WebSocket authorizer: expected {EXPECTED}"),
+                format!("identity source `{text}` is not valid for a WebSocket authorizer: expected {EXPECTED}", text = shown(text)),
             );
             if let Some(Rewrite {
                 fixed,
@@ -97,18 +98,20 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 if let Some(origin) = origin {
                     diagnostic = diagnostic.with_help(format!(
-                        "`{text}` is the {origin} form; a WebSocket API writes it `{fixed}`"
+                        "`{text}` is the {origin} form; a WebSocket API writes it `{fixed}`",
+                        text = shown(text),
+                        fixed = shown(&fixed)
                     ));
                 }
                 if let Some(edit) = replace_scalar(ctx, node, &fixed) {
-                    let message = format!("replace with `{fixed}`");
+                    let message = format!("replace with `{}`", shown(&fixed));
                     diagnostic = diagnostic.with_fix(if known_mix_up {
                         Fix::safe(message, vec![edit])
                     } else {
                         Fix::unsafe_(message, vec![edit])
                     });
                 } else if origin.is_none() {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{fixed}`?"));
+                    diagnostic = diagnostic.with_help(format!("did you mean `{}`?", shown(&fixed)));
                 }
             }
             out.push(diagnostic);

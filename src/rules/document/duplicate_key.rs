@@ -45,7 +45,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let YamlErrorKind::DuplicateKey { first } = error.kind else {
             continue;
         };
-        let key = &ctx.text[error.range.as_range()];
+        let key = crate::diagnostics::shown(&ctx.text[error.range.as_range()]);
         let message = match ctx.format {
             FileFormat::Yaml => {
                 format!("duplicate key `{key}`: the framework's YAML loader refuses the file")

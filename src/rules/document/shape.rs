@@ -17,6 +17,7 @@
 //!
 //! Null values are removed before validation, so they are "missing", never a wrong type.
 
+use crate::diagnostics::shown;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
@@ -472,7 +473,7 @@ impl Walker<'_, '_> {
 
     /// A number or boolean where a string is expected: AJV turns it into its text.
     fn scalar_to_string(&mut self, node: NodeId, kind: Kind, place: &str) {
-        let written = self.ctx.yaml.str(node).unwrap_or_default().to_string();
+        let written = shown(self.ctx.yaml.str(node).unwrap_or_default()).into_owned();
         let coerced = js_string(self.ctx, node);
         let message = match &coerced {
             Some(text) => format!(
@@ -528,7 +529,7 @@ impl Walker<'_, '_> {
 
     /// A string or number where a boolean is expected.
     fn scalar_to_bool(&mut self, node: NodeId, kind: Kind, place: &str, expected: &str) {
-        let written = self.ctx.yaml.str(node).unwrap_or_default().to_string();
+        let written = shown(self.ctx.yaml.str(node).unwrap_or_default()).into_owned();
         match as_coerced_bool(self.ctx, node) {
             Some(value) => {
                 let message = format!(
@@ -778,7 +779,7 @@ impl Walker<'_, '_> {
                 }
             }
             Kind::Str | Kind::Number | Kind::Bool(_) => {
-                let written = self.ctx.yaml.str(node).unwrap_or_default().to_string();
+                let written = shown(self.ctx.yaml.str(node).unwrap_or_default()).into_owned();
                 let mut diagnostic = Diagnostic::new(
                     &coerced_type::RULE,
                     self.range(node),
@@ -1004,7 +1005,8 @@ impl Walker<'_, '_> {
         let Some(name) = yaml.key_text(entry.key) else {
             return;
         };
-        let name = name.to_string();
+        // Shown in messages only: the edits are made at the key's range.
+        let name = shown(name).into_owned();
         let valid: Vec<&'static str> = object.keys().iter().map(|(k, _)| *k).collect();
         let expected = valid
             .iter()

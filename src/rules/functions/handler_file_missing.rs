@@ -1,5 +1,6 @@
 use std::path::Path;
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::files::{normalize, FileSource, ProjectFiles};
 use crate::rules::edits::known_str;
@@ -196,7 +197,9 @@ pub(crate) fn check(ctx: &Context, files: &ProjectFiles, dir: &Path, out: &mut V
                 yaml.range(entry.value),
                 format!(
                     "handler `{handler}` of function `{}` names no source file: none of `{module}.js`, `{module}.ts`, `{module}.py` (or the other source extensions) is in the service folder, so Lambda cannot load it",
-                    function.name
+                    shown(&function.name),
+                    handler = shown(handler),
+                    module = shown(module)
                 ),
             )
             .with_help("handler paths are relative to the folder of serverless.yml: `path/to/file.exportedFunction`"),

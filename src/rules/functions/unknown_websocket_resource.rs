@@ -1,4 +1,4 @@
-use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
+use crate::diagnostics::{shown, Diagnostic, Edit, Fix, Severity};
 use crate::model::generated::{references, Reference};
 use crate::model::ApiOwner;
 use crate::rules::{declare_rule, Context};
@@ -203,11 +203,12 @@ fn diagnostic(ctx: &Context, reference: &Reference) -> Diagnostic {
         "the framework generates no resource of that name, and `resources.Resources` does not define it".to_string()
     };
     let range = variables::source_range(ctx.text, yaml, reference.node, reference.span);
+    let name_shown = shown(name);
     let mut diagnostic = Diagnostic::new(
         &RULE,
         range,
         format!(
-            "`{name}` is not in the template: {reason}; CloudFormation rejects it with `Template format error: Unresolved resource dependencies [{name}] in the Resources block of the template`"
+            "`{name_shown}` is not in the template: {reason}; CloudFormation rejects it with `Template format error: Unresolved resource dependencies [{name_shown}] in the Resources block of the template`"
         ),
     );
     let close = close_names(name, generated.ids.iter().map(|g| g.id.as_str()));

@@ -1,3 +1,4 @@
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::rules::edits::{known_str, replace_scalar};
 use crate::rules::logs::WebsocketLogs;
@@ -101,7 +102,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         &RULE,
         ctx.yaml.range(entry.value),
         format!(
-            "log level `{level}` is not `INFO` or `ERROR`: the deploy fails with \"provider.logs.websocket.level is set to an invalid value. Support values are INFO, ERROR, got {level}.\""
+            "log level `{level}` is not `INFO` or `ERROR`: the deploy fails with \"provider.logs.websocket.level is set to an invalid value. Support values are INFO, ERROR, got {level}.\"",
+            level = shown(level)
         ),
     );
     let upper = level.to_ascii_uppercase();

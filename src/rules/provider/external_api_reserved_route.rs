@@ -1,3 +1,4 @@
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::provider::external_api;
 use crate::rules::{declare_rule, Context};
@@ -68,7 +69,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ctx.yaml.range(route.node),
                 format!(
                     "route `{key}` on an external API: if the stack that owns the API defines `{key}` too, the deploy fails with `Route with key {key} already exists for this API`",
-                    key = route.key
+                    key = shown(&route.key)
                 ),
             )
             .with_related(ctx.yaml.range(api.key), "the external API"),

@@ -1,3 +1,4 @@
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::edits::known_str;
 use crate::rules::provider::external_api;
@@ -91,6 +92,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let range = ctx.yaml.range(entry.value);
+    let expression = shown(expression);
     let diagnostic = match problem {
         Problem::UnbalancedBraces => Diagnostic::new(
             &RULE,

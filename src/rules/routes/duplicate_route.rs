@@ -1,3 +1,4 @@
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::{from_merged_functions, group_by, routes, RouteUse};
 use crate::rules::{declare_rule, Context};
@@ -82,11 +83,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(last) = group.last() else {
             continue;
         };
-        let key = &last.key;
+        let key = shown(&last.key);
         let outcome = if group.iter().all(|r| r.function == last.function) {
             "the settings of the last one win".to_string()
         } else {
-            format!("the last one (function `{}`) wins", last.function)
+            format!("the last one (function `{}`) wins", shown(last.function))
         };
         for (i, route) in group.iter().enumerate() {
             let mut diagnostic = Diagnostic::new(
@@ -105,7 +106,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 related.push(other.site);
                 diagnostic = diagnostic.with_related(
                     other.site,
-                    format!("also used here (function `{}`)", other.function),
+                    format!("also used here (function `{}`)", shown(other.function)),
                 );
             }
             if route.through_alias(yaml) {

@@ -1,5 +1,6 @@
 use rustc_hash::FxHashSet;
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::{normalized_route, routes};
 use crate::rules::{declare_rule, Context};
@@ -76,7 +77,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             yaml.range(route.node),
             format!(
                 "route `{key}` contains {listed}: its CloudFormation logical id `{}WebsocketsRoute` is invalid (only letters and digits are allowed) and the deploy fails",
-                normalized_route(key).escape_debug()
+                shown(&normalized_route(key)),
+                key = shown(key)
             ),
         );
         if key.contains("request.body") {

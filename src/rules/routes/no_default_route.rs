@@ -1,3 +1,4 @@
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::{has_unknown_route, routes, RESERVED};
 use crate::rules::{declare_rule, suggest, Context};
@@ -83,7 +84,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         first.site,
         format!(
             "custom route `{}` but no `$default` route: a message that matches no route (or is not JSON) reaches no function, and the client gets an error reply",
-            first.key
+            shown(&first.key)
         ),
     ).with_help("add a `$default` route to handle messages that match no other route"));
 }

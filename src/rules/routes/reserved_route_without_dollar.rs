@@ -1,5 +1,6 @@
 use rustc_hash::FxHashSet;
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::rules::routes::{has_unknown_route, routes, scalar_edit, RESERVED};
 use crate::rules::{declare_rule, Context};
@@ -92,7 +93,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             yaml.range(route.node),
             format!(
                 "route `{key}` is a custom route, not the predefined `{reserved}`: {}",
-                what_it_misses(reserved)
+                what_it_misses(reserved),
+                key = shown(key)
             ),
         );
         match scalar_edit(ctx, route.node, reserved) {

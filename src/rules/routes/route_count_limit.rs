@@ -1,5 +1,6 @@
 use rustc_hash::FxHashSet;
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::routes;
 use crate::rules::{declare_rule, Context};
@@ -98,7 +99,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             route.site,
             format!(
                 "route `{}` is route number {} of this API: AWS's default quota is {MAX_ROUTES} routes per WebSocket API (raisable per API through Service Quotas); without a raise the deploy fails",
-                route.key,
+                shown(&route.key),
                 distinct.len()
             ),
         );

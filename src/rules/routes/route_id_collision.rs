@@ -1,3 +1,4 @@
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::routes::{from_merged_functions, group_by, normalized_route, routes};
 use crate::rules::{declare_rule, Context};
@@ -87,13 +88,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 route.site,
                 format!(
                     "route `{}` gets the same CloudFormation logical id as {} (`{logical_id}`): the framework merges them and only `{}` is deployed",
-                    route.key,
+                    shown(&route.key),
                     others
                         .iter()
-                        .map(|k| format!("`{k}`"))
+                        .map(|k| format!("`{}`", shown(k)))
                         .collect::<Vec<_>>()
                         .join(" and "),
-                    last.key
+                    shown(&last.key),
+                    logical_id = shown(&logical_id)
                 ),
             );
             let mut related: Vec<TextRange> = Vec::new();
@@ -104,7 +106,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 related.push(other.site);
                 diagnostic = diagnostic.with_related(
                     other.site,
-                    format!("`{}` (function `{}`)", other.key, other.function),
+                    format!(
+                        "`{}` (function `{}`)",
+                        shown(&other.key),
+                        shown(other.function)
+                    ),
                 );
             }
             out.push(diagnostic);

@@ -1,5 +1,6 @@
 use rustc_hash::FxHashSet;
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::rules::routes::scalar_edit;
 use crate::rules::{declare_rule, Context};
@@ -95,9 +96,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             _ => text.is_empty(),
         };
         let shown = if kind == ScalarValue::Str && text.is_empty() {
-            "''"
+            "''".into()
         } else {
-            text
+            shown(text)
         };
         let mut diagnostic = if falsy {
             Diagnostic::new(

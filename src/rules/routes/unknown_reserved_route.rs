@@ -1,5 +1,6 @@
 use rustc_hash::FxHashSet;
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Fix, Severity};
 use crate::rules::routes::{routes, scalar_edit, RESERVED};
 use crate::rules::{declare_rule, suggest, Context};
@@ -95,12 +96,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             &RULE,
             yaml.range(route.node),
             format!(
-                "route `{key}` starts with `$` but is not `$connect`, `$disconnect` or `$default`: AWS rejects it (\"The provided route key is not formatted properly\")"
+                "route `{key}` starts with `$` but is not `$connect`, `$disconnect` or `$default`: AWS rejects it (\"The provided route key is not formatted properly\")",
+                key = shown(key)
             ),
         );
         match suggestion {
             Some(reserved) => {
-                let title = format!("replace `{key}` with `{reserved}`");
+                let title = format!("replace `{}` with `{reserved}`", shown(key));
                 // Renaming onto a route the service already has makes a duplicate (WS103).
                 let taken = all.iter().any(|r| r.key == reserved);
                 if taken {
@@ -137,7 +139,7 @@ fn custom_route_help(key: &str) -> String {
     if looks_like_selection_expression(key) {
         return "this is a route selection expression: set it as `provider.websocketsApiRouteSelectionExpression`, and use the values it selects as routes".to_string();
     }
-    let custom = key.trim_start_matches('$');
+    let custom = shown(key.trim_start_matches('$'));
     // `${ self:x }` under v3: a variable that the space turned into text (WS606 says so).
     if custom.starts_with('{') {
         return "this is a variable the framework leaves as text: write it without spaces inside `${...}`".to_string();

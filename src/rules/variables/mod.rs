@@ -60,8 +60,8 @@ pub(super) fn each_source<'v>(
 pub(super) fn shorten(text: &str) -> String {
     const MAX: usize = 80;
     if text.chars().count() <= MAX {
-        return text.to_string();
+        return crate::diagnostics::shown(text).into_owned();
     }
     let cut: String = text.chars().take(MAX - 1).collect();
-    format!("{cut}…")
+    format!("{}…", crate::diagnostics::shown(&cut))
 }

@@ -99,15 +99,16 @@ fn report(ctx: &Context, node: NodeId, out: &mut Vec<Diagnostic>) {
         };
         let canonical = format!("${{{inner}}}");
         let shown = shorten(written);
+        let canonical_shown = shorten(&canonical);
         let meaning = match ctx.service.framework_major {
             Some(3) => format!(
-                "`frameworkVersion` names v3, which leaves it as literal text (v4 would resolve it like `{canonical}`)"
+                "`frameworkVersion` names v3, which leaves it as literal text (v4 would resolve it like `{canonical_shown}`)"
             ),
             Some(4) => format!(
-                "`frameworkVersion` names v4, which resolves it like `{canonical}` (v3 would leave it as literal text)"
+                "`frameworkVersion` names v4, which resolves it like `{canonical_shown}` (v3 would leave it as literal text)"
             ),
             _ => format!(
-                "v3 leaves it as literal text, v4 resolves it like `{canonical}`: its meaning depends on the framework version"
+                "v3 leaves it as literal text, v4 resolves it like `{canonical_shown}`: its meaning depends on the framework version"
             ),
         };
         let range = variables::source_range(ctx.text, ctx.yaml, node, span);
@@ -121,7 +122,7 @@ fn report(ctx: &Context, node: NodeId, out: &mut Vec<Diagnostic>) {
             && ctx.text.get(range.as_range()) == Some(written)
         {
             let edit = Edit::replace(range, canonical.clone());
-            let message = format!("write `{canonical}`");
+            let message = format!("write `{canonical_shown}`");
             diagnostic = diagnostic.with_fix(if ctx.service.framework_major == Some(4) {
                 Fix::safe(message, vec![edit])
             } else {
