@@ -11,6 +11,11 @@
 //! runtime), code-server and playwright-core in tests/tools/vscode-e2e, Chromium from apt
 //! (`WS_LINT_CHROMIUM` overrides /usr/bin/chromium). A failing step leaves a screenshot in
 //! target/vscode-real/.
+//!
+//! A second run opens an untrusted folder whose .vscode/settings.json points
+//! `wsLint.server.path` at a script inside it: the script must never run, and the bundled
+//! server must still lint. The two runs take turns (one code-server and one Chromium at a
+//! time) and share one .vsix.
 
 mod support;
 
@@ -20,6 +25,7 @@ use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A service with three mistakes the test acts on: `level: info` (WS401, quick fix to `INFO`),
@@ -123,107 +129,133 @@ fn tail(path: &Path, bytes: usize) -> String {
     text[start..].to_string()
 }
 
-#[test]
-fn vscode_extension_in_a_real_vscode() {
+/// The outside tools, found where tests/setup-tools.sh installs them.
+struct Tools {
+    root: PathBuf,
+    node: PathBuf,
+    node24: PathBuf,
+    code_server: PathBuf,
+    playwright: PathBuf,
+    chromium: PathBuf,
+    extension: PathBuf,
+    out_dir: PathBuf,
+}
+
+/// The tools, or None after reporting what is missing (a failure under WS_LINT_REQUIRE_TOOLS=1).
+fn tools() -> Option<Tools> {
     let root = support::repo_root();
-    let node24 = root.join("tests/tools/node24/bin/node");
     let e2e = root.join("tests/tools/vscode-e2e/node_modules");
-    let code_server = e2e.join("code-server/out/node/entry.js");
-    let playwright = e2e.join("playwright-core");
-    let chromium = std::env::var_os("WS_LINT_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    let extension = root.join("editors/vscode");
+    let tools = Tools {
+        node24: root.join("tests/tools/node24/bin/node"),
+        code_server: e2e.join("code-server/out/node/entry.js"),
+        playwright: e2e.join("playwright-core"),
+        chromium: std::env::var_os("WS_LINT_CHROMIUM")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium")),
+        extension: root.join("editors/vscode"),
+        out_dir: root.join("target/vscode-real"),
+        node: support::on_path("node").unwrap_or_default(),
+        root,
+    };
     let needs = [
-        (&node24, "Node 24 (tests/tools/node24)"),
-        (&code_server, "code-server (tests/tools/vscode-e2e)"),
+        (&tools.node, "node on PATH"),
+        (&tools.node24, "Node 24 (tests/tools/node24)"),
+        (&tools.code_server, "code-server (tests/tools/vscode-e2e)"),
         (
-            &playwright.join("package.json"),
+            &tools.playwright.join("package.json"),
             "playwright-core (tests/tools/vscode-e2e)",
         ),
-        (&chromium, "Chromium (apt-get install chromium)"),
+        (&tools.chromium, "Chromium (apt-get install chromium)"),
         (
-            &extension.join("node_modules/.bin/vsce"),
+            &tools.extension.join("node_modules/.bin/vsce"),
             "editors/vscode/node_modules (npm ci)",
         ),
     ];
     for (path, what) in needs {
-        if !path.exists() {
+        if !path.is_file() {
             support::missing(&format!("{what} not found at {}", path.display()));
-            return;
+            return None;
         }
     }
-    let Some(node) = support::on_path("node") else {
-        support::missing("node not found on PATH");
-        return;
-    };
-    let server = PathBuf::from(env!("CARGO_BIN_EXE_ws-lint"));
-    if let Err(message) = support::probe_lsp(&server) {
+    if let Err(message) = support::probe_lsp(Path::new(env!("CARGO_BIN_EXE_ws-lint"))) {
         support::no_language_server(&message);
-        return;
+        return None;
     }
+    fs::create_dir_all(&tools.out_dir).unwrap();
+    Some(tools)
+}
 
-    let out_dir = root.join("target/vscode-real");
-    fs::create_dir_all(&out_dir).unwrap();
-    for entry in fs::read_dir(&out_dir).unwrap().flatten() {
-        if entry.file_name().to_string_lossy().ends_with(".png") {
-            let _ = fs::remove_file(entry.path());
+/// One code-server and one Chromium at a time: the machines have two cores.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The platform .vsix with this build's server inside, made once through the packaging
+/// interface (`scripts/package.js --target`).
+fn platform_vsix(tools: &Tools) -> PathBuf {
+    static VSIX: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = VSIX.get_or_init(|| {
+        let vsix = tools.out_dir.join("ws-lint-linux-x64.vsix");
+        let _ = fs::remove_file(&vsix);
+        let started = Instant::now();
+        let (status, out, err) = support::run(
+            Command::new(&tools.node)
+                .arg("scripts/package.js")
+                .args([
+                    "--target",
+                    "linux-x64",
+                    "--server",
+                    env!("CARGO_BIN_EXE_ws-lint"),
+                ])
+                .arg("--out")
+                .arg(&vsix)
+                .current_dir(&tools.extension)
+                .env_remove("INIT_CWD"),
+            Duration::from_secs(600),
+        );
+        if !status.is_some_and(|s| s.success()) {
+            return Err(format!(
+                "packaging the platform .vsix failed:\n{out}\n{err}"
+            ));
         }
-    }
+        let size = fs::metadata(&vsix).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "platform .vsix: {:.1} MB in {:.1?}",
+            size as f64 / 1e6,
+            started.elapsed()
+        );
+        let mut bytes = Vec::new();
+        fs::File::open(&vsix)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(|e| e.to_string())?;
+        // Zip entry names are stored uncompressed.
+        if !String::from_utf8_lossy(&bytes).contains("extension/server/ws-lint") {
+            return Err("the .vsix has no extension/server/ws-lint".into());
+        }
+        if tools.extension.join("server").exists() {
+            return Err("packaging left editors/vscode/server behind".into());
+        }
+        Ok(vsix)
+    });
+    built.clone().unwrap_or_else(|e| panic!("{e}"))
+}
 
-    // 1. The platform .vsix with this build's server inside, through the packaging interface.
-    let vsix = out_dir.join("ws-lint-linux-x64.vsix");
-    let _ = fs::remove_file(&vsix);
-    let started = Instant::now();
-    let (status, out, err) = support::run(
-        Command::new(&node)
-            .arg("scripts/package.js")
-            .args(["--target", "linux-x64", "--server"])
-            .arg(&server)
-            .arg("--out")
-            .arg(&vsix)
-            .current_dir(&extension)
-            .env_remove("INIT_CWD"),
-        Duration::from_secs(600),
-    );
-    assert!(
-        status.is_some_and(|s| s.success()),
-        "packaging the platform .vsix failed:\n{out}\n{err}"
-    );
-    let size = fs::metadata(&vsix).map(|m| m.len()).unwrap_or(0);
-    println!(
-        "platform .vsix: {:.1} MB in {:.1?}",
-        size as f64 / 1e6,
-        started.elapsed()
-    );
-    let mut bytes = Vec::new();
-    fs::File::open(&vsix)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .unwrap();
-    let listing = String::from_utf8_lossy(&bytes);
-    assert!(
-        listing.contains("extension/server/ws-lint"),
-        "the .vsix has no server/ws-lint"
-    );
-    assert!(
-        !extension.join("server").exists(),
-        "packaging left editors/vscode/server behind"
-    );
+/// A code-server with the extension installed in a throwaway profile, serving `workspace`.
+struct Session {
+    // Dropped first: code-server ends before its folders go.
+    _code_server: CodeServer,
+    port: u16,
+    log_path: PathBuf,
+    user_data: PathBuf,
+    home: PathBuf,
+    workspace: PathBuf,
+    _temp: tempfile::TempDir,
+}
 
-    // 2. A fresh code-server profile, nothing from the home folder, no ws-lint on PATH.
-    let temp = tempfile::tempdir().unwrap();
-    let user_data = temp.path().join("user-data");
-    let extensions = temp.path().join("extensions");
-    let home = temp.path().join("home");
-    let workspace = temp.path().join("chat");
-    for dir in [&user_data.join("User"), &extensions, &home, &workspace] {
-        fs::create_dir_all(dir).unwrap();
-    }
-    fs::write(workspace.join("serverless.yml"), SERVICE).unwrap();
-    fs::write(workspace.join("handler.js"), HANDLER).unwrap();
-    fs::write(
-        user_data.join("User/settings.json"),
-        r#"{
+const USER_SETTINGS: &str = r#"
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
@@ -232,17 +264,45 @@ fn vscode_extension_in_a_real_vscode() {
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
-  "security.workspace.trust.enabled": false,
   "editor.wordBasedSuggestions": "off",
   "editor.quickSuggestions": {"other": false, "comments": false, "strings": false},
   "editor.hover.delay": 200,
   "files.autoSave": "off",
-  "chat.disableAIFeatures": true
-}
-"#,
+  "chat.disableAIFeatures": true"#;
+
+/// Starts code-server on `files` (written into a new folder). `trusted`: workspace trust off
+/// (every folder trusted); otherwise trust is on and the folder opens in Restricted Mode.
+fn start(tools: &Tools, files: &[(&str, &str)], trusted: bool) -> Session {
+    let vsix = platform_vsix(tools);
+    let temp = tempfile::tempdir().unwrap();
+    let user_data = temp.path().join("user-data");
+    let extensions = temp.path().join("extensions");
+    let home = temp.path().join("home");
+    let workspace = temp.path().join("chat");
+    for dir in [&user_data.join("User"), &extensions, &home, &workspace] {
+        fs::create_dir_all(dir).unwrap();
+    }
+    for (name, text) in files {
+        let path = workspace.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+    }
+    let trust = if trusted {
+        r#""security.workspace.trust.enabled": false"#
+    } else {
+        // No prompt: the folder stays in Restricted Mode, as when a user picks "Don't Trust".
+        r#""security.workspace.trust.enabled": true,
+  "security.workspace.trust.startupPrompt": "never",
+  "security.workspace.trust.untrustedFiles": "open""#
+    };
+    fs::write(
+        user_data.join("User/settings.json"),
+        format!("{{\n  {trust},{USER_SETTINGS}\n}}\n"),
     )
     .unwrap();
-    let node24_bin = node24.parent().unwrap();
+
+    // Nothing called ws-lint on code-server's PATH: the extension must find its own server.
+    let node24_bin = tools.node24.parent().unwrap();
     let path =
         std::env::join_paths([node24_bin, Path::new("/usr/bin"), Path::new("/bin")]).unwrap();
     for dir in std::env::split_paths(&path) {
@@ -253,8 +313,8 @@ fn vscode_extension_in_a_real_vscode() {
         );
     }
     let code = |args: &[&std::ffi::OsStr]| {
-        let mut cmd = Command::new(&node24);
-        cmd.arg(&code_server)
+        let mut cmd = Command::new(&tools.node24);
+        cmd.arg(&tools.code_server)
             .args(args)
             .arg("--user-data-dir")
             .arg(&user_data)
@@ -301,28 +361,29 @@ fn vscode_extension_in_a_real_vscode() {
         dir_size(&extensions) as f64 / 1e6
     );
 
-    // 3. code-server on a free port on 127.0.0.1, in its own process group.
     let port = free_port();
     let log_path = temp.path().join("code-server.log");
     let log = fs::File::create(&log_path).unwrap();
-    let started = Instant::now();
-    let child = code(&[
+    let mut args: Vec<&std::ffi::OsStr> = vec![
         "--auth".as_ref(),
         "none".as_ref(),
-        "--bind-addr".as_ref(),
-        format!("127.0.0.1:{port}").as_ref(),
-        "--disable-workspace-trust".as_ref(),
         "--disable-telemetry".as_ref(),
         "--disable-update-check".as_ref(),
         "--disable-getting-started-override".as_ref(),
-        workspace.as_os_str(),
-    ])
-    .process_group(0)
-    .stdin(Stdio::null())
-    .stdout(log.try_clone().unwrap())
-    .stderr(log)
-    .spawn()
-    .expect("cannot start code-server");
+    ];
+    if trusted {
+        args.push("--disable-workspace-trust".as_ref());
+    }
+    let bind = format!("127.0.0.1:{port}");
+    args.extend(["--bind-addr".as_ref(), bind.as_ref(), workspace.as_os_str()]);
+    let started = Instant::now();
+    let child = code(&args)
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("cannot start code-server");
     let mut code_server = CodeServer { child };
     let deadline = Instant::now() + Duration::from_secs(90);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -340,45 +401,133 @@ fn vscode_extension_in_a_real_vscode() {
         std::thread::sleep(Duration::from_millis(200));
     }
     println!("code-server listening: {:.1?}", started.elapsed());
+    Session {
+        _code_server: code_server,
+        port,
+        log_path,
+        user_data,
+        home,
+        workspace,
+        _temp: temp,
+    }
+}
 
-    // 4. The user's steps, in Chromium.
+/// Runs tests/editors/vscode_real.js's `scenario` against the session; Err with its output, the
+/// screenshot folder and code-server's log when a step fails.
+fn browser_steps(tools: &Tools, session: &Session, scenario: &str) -> Result<String, String> {
+    for entry in fs::read_dir(&tools.out_dir).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().ends_with(".png") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
     let url = format!(
-        "http://127.0.0.1:{port}/?folder={}",
-        workspace.to_string_lossy()
+        "http://127.0.0.1:{}/?folder={}",
+        session.port,
+        session.workspace.to_string_lossy()
     );
     let started = Instant::now();
     let (status, out, err) = support::run(
-        Command::new(&node)
-            .arg(root.join("tests/editors/vscode_real.js"))
+        Command::new(&tools.node)
+            .arg(tools.root.join("tests/editors/vscode_real.js"))
+            .env("WS_LINT_SCENARIO", scenario)
             .env("WS_LINT_CODE_URL", &url)
-            .env("WS_LINT_PLAYWRIGHT", &playwright)
-            .env("WS_LINT_CHROMIUM", &chromium)
-            .env("WS_LINT_SCREENSHOTS", &out_dir)
-            .env("HOME", &home),
+            .env("WS_LINT_PLAYWRIGHT", &tools.playwright)
+            .env("WS_LINT_CHROMIUM", &tools.chromium)
+            .env("WS_LINT_SCREENSHOTS", &tools.out_dir)
+            .env("HOME", &session.home),
         Duration::from_secs(480),
     );
     println!("{out}");
-    println!("browser steps: {:.1?}", started.elapsed());
-    assert!(
-        status.is_some_and(|s| s.success()),
+    println!("browser steps ({scenario}): {:.1?}", started.elapsed());
+    if status.is_some_and(|s| s.success()) {
+        return Ok(out);
+    }
+    Err(format!(
         "the VS Code steps failed (screenshots in {}):\n{out}\n{err}\ncode-server log:\n{}",
-        out_dir.display(),
-        tail(&log_path, 3000)
-    );
+        tools.out_dir.display(),
+        tail(&session.log_path, 3000)
+    ))
+}
 
-    // 5. What the user saved: the quick fix and the completion, nothing else.
+/// The extension's own log lines (its "ws-lint" output channel, written under the profile).
+fn extension_log(session: &Session) -> String {
+    files_containing(&session.user_data.join("logs"), "ws-lint lsp")
+        .iter()
+        .filter_map(|p| fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn vscode_extension_in_a_real_vscode() {
+    let Some(tools) = tools() else { return };
+    let _turn = serial();
+    let session = start(
+        &tools,
+        &[("serverless.yml", SERVICE), ("handler.js", HANDLER)],
+        true,
+    );
+    if let Err(failure) = browser_steps(&tools, &session, "edit") {
+        panic!("{failure}");
+    }
+
+    // What the user saved: the quick fix and the completion, nothing else.
     let expected = SERVICE
         .replace("level: info", "level: INFO")
         .replace("route: $disc\n", "route: $disconnect\n");
-    let saved = fs::read_to_string(workspace.join("serverless.yml")).unwrap();
+    let saved = fs::read_to_string(session.workspace.join("serverless.yml")).unwrap();
     assert_eq!(saved, expected, "serverless.yml on disk");
 
     // The extension said which server it started: the bundled one, checked with --version.
-    let logs = files_containing(&user_data.join("logs"), "(bundled, ws-lint ");
+    let log = extension_log(&session);
     assert!(
-        !logs.is_empty(),
-        "no extension log says the bundled server was started; code-server log:\n{}",
-        tail(&log_path, 3000)
+        log.contains("/server/ws-lint lsp (bundled, ws-lint "),
+        "the extension log does not say the bundled server started:\n{log}\ncode-server log:\n{}",
+        tail(&session.log_path, 3000)
     );
-    drop(code_server);
+}
+
+/// A repository's .vscode/settings.json names a program inside it as the server. In an untrusted
+/// folder the extension must not run it (not even with --version) and lint with its own server.
+#[test]
+fn vscode_untrusted_workspace_cannot_choose_the_server() {
+    let Some(tools) = tools() else { return };
+    let _turn = serial();
+    let trap = "#!/bin/sh\ntouch \"$(dirname \"$0\")/RAN\"\necho 'ws-lint 9.9.9'\n";
+    let session = start(
+        &tools,
+        &[
+            ("serverless.yml", SERVICE),
+            ("handler.js", HANDLER),
+            (
+                ".vscode/settings.json",
+                r#"{"wsLint.server.path": "./trap.sh"}"#,
+            ),
+            ("trap.sh", trap),
+        ],
+        false,
+    );
+    let trap_path = session.workspace.join("trap.sh");
+    fs::set_permissions(
+        &trap_path,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let steps = browser_steps(&tools, &session, "untrusted");
+
+    // Checked first: when the trap ran, it is also why the squiggles never came.
+    assert!(
+        !session.workspace.join("RAN").exists(),
+        "the workspace's wsLint.server.path ran in an untrusted folder; {}",
+        steps.err().unwrap_or_default()
+    );
+    if let Err(failure) = steps {
+        panic!("{failure}");
+    }
+    let log = extension_log(&session);
+    assert!(
+        log.contains("/server/ws-lint lsp (bundled, ws-lint "),
+        "the extension log does not say the bundled server started:\n{log}"
+    );
+    drop(session);
 }
