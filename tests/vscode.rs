@@ -1,9 +1,9 @@
 //! The VS Code extension (editors/vscode): `npm run package` type-checks, bundles with esbuild
 //! and produces a .vsix with vsce; `npm test` runs the unit tests of its logic with
-//! `node --test`. VS Code itself cannot be downloaded on the CI machines, so the extension is
-//! not run inside an editor here; test/server.test.ts instead drives `ws-lint lsp` over stdio
-//! with vscode-languageserver-protocol and the settings the extension sends.
-//! `tests/setup-tools.sh` runs `npm ci` in editors/vscode.
+//! `node --test`; test/server.test.ts drives `ws-lint lsp` over stdio with
+//! vscode-languageserver-protocol and the settings the extension sends. The extension inside a
+//! real VS Code (code-server) is tests/vscode_real.rs. `tests/setup-tools.sh` runs `npm ci` in
+//! editors/vscode.
 
 mod support;
 

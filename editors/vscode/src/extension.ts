@@ -1,6 +1,7 @@
 // The VS Code side of ws-lint: starts `ws-lint lsp` over stdio for serverless files and
 // passes the rule settings on. All decisions live in ./logic.ts (tested without VS Code).
 
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as vscode from "vscode";
@@ -46,6 +47,18 @@ const host: Host = {
       return false;
     }
   },
+  runVersion(file: string): { status: number | null; output: string } {
+    // Run outside the workspace, bounded: a hung or hostile binary must not stall activation.
+    const result = spawnSync(file, ["--version"], {
+      cwd: os.tmpdir(),
+      encoding: "utf8",
+      timeout: 5000,
+      windowsHide: true,
+      maxBuffer: 64 * 1024,
+    });
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}${result.error ? String(result.error) : ""}`;
+    return { status: result.status, output };
+  },
 };
 
 function loadSettings(): Settings {
@@ -68,7 +81,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   const settings = loadSettings();
   current = settings;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const resolution = resolveServer(settings.serverPath, context.extensionPath, folder, host);
+  const trusted = vscode.workspace.isTrusted;
+  const resolution = resolveServer(settings.serverPath, context.extensionPath, folder, trusted, host);
+  for (const refusal of resolution.refused) {
+    output.appendLine(refusal.reason);
+    void vscode.window.showErrorMessage(`ws-lint: ${refusal.reason}`, "Show Output").then((choice) => {
+      if (choice) output.show(true);
+    });
+  }
   if (resolution.kind === "missing") {
     output.appendLine(resolution.message);
     setStatus("missing", resolution.message);
@@ -77,7 +97,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     });
     return;
   }
-  output.appendLine(`starting ${resolution.command} ${serverArgs(settings.extraArgs).join(" ")} (${resolution.kind})`);
+  output.appendLine(
+    `starting ${resolution.command} ${serverArgs(settings.extraArgs).join(" ")} (${resolution.kind}, ${resolution.version})`,
+  );
 
   const run = { command: resolution.command, args: serverArgs(settings.extraArgs), transport: TransportKind.stdio };
   const serverOptions: ServerOptions = { run, debug: run };
@@ -137,6 +159,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start(context);
     }),
     vscode.commands.registerCommand("wsLint.showOutput", () => output.show(true)),
+    // Trusting the folder makes wsLint.server.path (and the workspace's restricted settings) count.
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      await stop();
+      await start(context);
+    }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration("wsLint")) return;
       const before = current;

@@ -31,31 +31,41 @@ export interface Host {
   home?: string;
   /** True when `file` exists and is an executable file. */
   isExecutable(file: string): boolean;
+  /** Runs `file --version` (bounded in time); its exit status (null when it did not exit) and output. */
+  runVersion(file: string): { status: number | null; output: string };
+}
+
+/** A server binary that was found but not used, and why. */
+export interface Refusal {
+  command: string;
+  reason: string;
 }
 
 export type Resolution =
-  | { kind: "setting"; command: string }
-  | { kind: "path"; command: string }
-  | { kind: "bundled"; command: string }
-  | { kind: "missing"; message: string };
+  | { kind: "setting" | "bundled" | "path"; command: string; version: string; refused: Refusal[] }
+  | { kind: "missing"; message: string; refused: Refusal[] };
 
 /** The binary's file name on this platform. */
 export function binaryName(platform: NodeJS.Platform): string {
   return platform === "win32" ? "ws-lint.exe" : "ws-lint";
 }
 
-/** Looks `name` up on PATH like a shell would; undefined when not found. */
+/**
+ * Looks `name` up on PATH like a shell would; undefined when not found. Relative PATH entries
+ * (`.`, `bin`) are skipped: they would resolve against whatever folder is current, which may be
+ * the opened repository.
+ */
 export function which(name: string, host: Host): string | undefined {
   const sep = host.platform === "win32" ? ";" : ":";
-  const dirs = (host.envPath ?? "").split(sep).filter((d) => d.length > 0);
+  const flavour = host.platform === "win32" ? path.win32 : path.posix;
+  const dirs = (host.envPath ?? "").split(sep).filter((d) => d.length > 0 && flavour.isAbsolute(d));
   const exts =
     host.platform === "win32" && path.extname(name) === ""
       ? (host.envPathExt ?? ".EXE;.CMD;.BAT;.COM").split(";").filter((e) => e.length > 0)
       : [""];
-  const join = host.platform === "win32" ? path.win32.join : path.posix.join;
   for (const dir of dirs) {
     for (const ext of exts) {
-      const candidate = join(dir, name + ext);
+      const candidate = flavour.join(dir, name + ext);
       if (host.isExecutable(candidate)) {
         return candidate;
       }
@@ -65,48 +75,90 @@ export function which(name: string, host: Host): string | undefined {
 }
 
 /**
- * Where the server binary is: `wsLint.server.path` when set (a bare name is looked up on
- * PATH, a relative path is taken from the first workspace folder), else `ws-lint` on PATH,
- * else `server/ws-lint[.exe]` inside the extension.
+ * Output of another program shown in a message: control characters replaced (they could
+ * rewrite a terminal or a log line) and cut to a readable length.
+ */
+export function printable(output: string, limit = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = output.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  if (clean.length === 0) return "nothing";
+  return clean.length > limit ? `${clean.slice(0, limit)}…` : clean;
+}
+
+/**
+ * Checks a candidate with `--version`: it must exit 0 and name itself `ws-lint`. Anything else
+ * (another program, a broken download, a binary for another platform) is refused.
+ */
+export function checkVersion(command: string, host: Host): { version: string } | { refusal: Refusal } {
+  const { status, output } = host.runVersion(command);
+  const firstLine = output.trim().split(/\r?\n/, 1)[0] ?? "";
+  if (status === 0 && /^ws-lint \d/.test(firstLine)) {
+    return { version: firstLine };
+  }
+  const how = status === null ? "did not finish" : `exited with ${status}`;
+  return { refusal: { command, reason: `\`${command} --version\` ${how} and printed: ${printable(output)}` } };
+}
+
+/**
+ * Where the server binary is, in order:
+ * 1. `wsLint.server.path`, only in a trusted workspace (a bare name is looked up on PATH, a
+ *    relative path is taken from the first workspace folder, `~/` from home). In an untrusted
+ *    workspace the setting is ignored: a repository's .vscode/settings.json must not choose a
+ *    program for the editor to run.
+ * 2. `server/ws-lint[.exe]` inside the extension (the platform-specific .vsix ships it).
+ * 3. `ws-lint[.exe]` on PATH.
+ * Each candidate must pass `ws-lint --version`; one that does not is refused (reported in
+ * `refused`) and the next one tried.
  */
 export function resolveServer(
   settingPath: string,
   extensionPath: string,
   workspaceFolder: string | undefined,
+  trusted: boolean,
   host: Host,
 ): Resolution {
-  const join = host.platform === "win32" ? path.win32 : path.posix;
+  const flavour = host.platform === "win32" ? path.win32 : path.posix;
+  const refused: Refusal[] = [];
+  const candidates: { kind: "setting" | "bundled" | "path"; command: string }[] = [];
   const configured = settingPath.trim();
-  if (configured.length > 0) {
+  if (configured.length > 0 && !trusted) {
+    refused.push({
+      command: configured,
+      reason: `wsLint.server.path (\`${printable(configured)}\`) is ignored because this workspace is not trusted`,
+    });
+  } else if (configured.length > 0) {
     const expanded = expandHome(configured, host);
     const isBareName = !expanded.includes("/") && !(host.platform === "win32" && expanded.includes("\\"));
     if (isBareName) {
       const found = which(expanded, host);
-      return found
-        ? { kind: "setting", command: found }
-        : { kind: "missing", message: `wsLint.server.path: \`${configured}\` is not on PATH` };
+      if (found) candidates.push({ kind: "setting", command: found });
+      else refused.push({ command: configured, reason: `wsLint.server.path: \`${configured}\` is not on PATH` });
+    } else {
+      const base = workspaceFolder ?? extensionPath;
+      const absolute = flavour.isAbsolute(expanded) ? expanded : flavour.resolve(base, expanded);
+      if (host.isExecutable(absolute)) candidates.push({ kind: "setting", command: absolute });
+      else refused.push({ command: absolute, reason: `wsLint.server.path: ${absolute} is not an executable file` });
     }
-    const absolute = join.isAbsolute(expanded)
-      ? expanded
-      : join.resolve(workspaceFolder ?? extensionPath, expanded);
-    return host.isExecutable(absolute)
-      ? { kind: "setting", command: absolute }
-      : { kind: "missing", message: `wsLint.server.path: ${absolute} is not an executable file` };
   }
   const name = binaryName(host.platform);
+  const bundled = flavour.join(extensionPath, "server", name);
+  if (host.isExecutable(bundled)) candidates.push({ kind: "bundled", command: bundled });
   const onPath = which(name, host);
-  if (onPath) {
-    return { kind: "path", command: onPath };
-  }
-  const bundled = join.join(extensionPath, "server", name);
-  if (host.isExecutable(bundled)) {
-    return { kind: "bundled", command: bundled };
+  if (onPath) candidates.push({ kind: "path", command: onPath });
+
+  for (const candidate of candidates) {
+    const checked = checkVersion(candidate.command, host);
+    if ("version" in checked) {
+      return { ...candidate, version: checked.version, refused };
+    }
+    refused.push(checked.refusal);
   }
   return {
     kind: "missing",
     message:
-      "ws-lint was not found: install it (`cargo install --path .` in the ws-lint repository) " +
-      "or set wsLint.server.path",
+      "ws-lint was not found: install the platform-specific extension (it bundles the server), " +
+      "put `ws-lint` on PATH (`npm i -g ws-lint`), or set wsLint.server.path",
+    refused,
   };
 }
 
