@@ -127,7 +127,7 @@ pub(crate) enum DiagnosticMode {
 }
 
 /// Listings by folder; `None`: the folder could not be listed.
-pub(crate) type Listings = HashMap<PathBuf, Option<std::collections::HashSet<String>>>;
+pub(crate) type Listings = HashMap<PathBuf, Option<crate::files::Listing>>;
 
 #[derive(Default)]
 pub(crate) struct Messages {
@@ -1052,14 +1052,23 @@ impl FileSource for CachedDisk<'_> {
     }
 
     fn file_names(&self, dir: &std::path::Path) -> Option<std::collections::HashSet<String>> {
+        self.listing(dir).map(|listing| listing.names)
+    }
+
+    fn listing(&self, dir: &std::path::Path) -> Option<crate::files::Listing> {
         let key = crate::files::normalize(dir);
-        if let Some(names) = lock(self.0).get(&key) {
-            return names.clone();
+        if let Some(listing) = lock(self.0).get(&key) {
+            return listing.clone();
         }
         // Listed outside the lock: a slow folder does not hold up other requests.
-        let names = crate::files::DiskFiles.file_names(dir);
-        lock(self.0).insert(key, names.clone());
-        names
+        let listing = crate::files::DiskFiles.listing(dir);
+        lock(self.0).insert(key, listing.clone());
+        listing
+    }
+
+    /// The project boundary resolves links through the disk (never through the cache).
+    fn canonical(&self, path: &std::path::Path) -> PathBuf {
+        crate::files::DiskFiles.canonical(path)
     }
 }
 
