@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::config::{parse_rule_list, Config, ConfigError, Settings};
+use crate::config::{parse_rule_list, Config, ConfigError, RuleLevel, Settings};
 use crate::diagnostics::Severity;
 use crate::render::{self, FileReport, HumanOptions, Summary};
 use crate::rules;
@@ -118,6 +118,10 @@ struct CheckArgs {
     /// Ignore every ws-lint.toml.
     #[arg(long)]
     isolated: bool,
+    /// A rule's level for this run, over the configuration file: `CODE=LEVEL` or `NAME=LEVEL`
+    /// (error, warning, info, hint, off). Repeatable.
+    #[arg(long = "rule", value_name = "RULE=LEVEL")]
+    rules: Vec<String>,
     /// The name stdin stands for (decides JSON or YAML and is printed in diagnostics).
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
@@ -225,6 +229,24 @@ enum Source {
     ResolvedOnly(PathBuf),
 }
 
+/// `--rule CODE=LEVEL` values.
+fn parse_rule_levels(items: &[String]) -> Result<Vec<(&'static str, RuleLevel)>, String> {
+    items
+        .iter()
+        .map(|item| {
+            let (rule, level) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}` is not RULE=LEVEL"))?;
+            let rule = rules::find(rule.trim())
+                .ok_or_else(|| format!("unknown rule `{rule}`; `ws-lint rules` lists them"))?;
+            let level = RuleLevel::parse(level.trim()).ok_or_else(|| {
+                format!("`{level}` is not a level (error, warning, info, hint, off)")
+            })?;
+            Ok((rule.code, level))
+        })
+        .collect()
+}
+
 /// Whether ws-lint reads this configuration file itself (YAML or JSON), rather than only the
 /// configuration the framework resolved from it.
 fn has_readable_text(path: &Path) -> bool {
@@ -268,6 +290,13 @@ fn check(args: CheckArgs) -> i32 {
         (Ok(select), Ok(ignore)) => (select, ignore.unwrap_or_default()),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("ws-lint: {e}");
+            return 2;
+        }
+    };
+    let rule_levels = match parse_rule_levels(&args.rules) {
+        Ok(levels) => levels,
+        Err(e) => {
+            eprintln!("ws-lint: --rule: {e}");
             return 2;
         }
     };
@@ -383,6 +412,7 @@ fn check(args: CheckArgs) -> i32 {
                 settings.select = Some(select.clone());
             }
             settings.ignore.extend(overrides.1.iter().copied());
+            settings.levels.extend(rule_levels.iter().copied());
             let found = crate::resolved::analyze_alone(
                 config,
                 &input.display,
@@ -449,6 +479,7 @@ fn check(args: CheckArgs) -> i32 {
             settings.select = Some(select.clone());
         }
         settings.ignore.extend(overrides.1.iter().copied());
+        settings.levels.extend(rule_levels.iter().copied());
 
         let original = text;
         // The fixed text, when fixes were asked for (no copy of a text that stays as it was).

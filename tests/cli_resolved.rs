@@ -244,6 +244,26 @@ fn a_javascript_service_is_linted_from_its_resolved_configuration() {
         .expect("runs");
     assert_eq!(run.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&run.stdout).contains("warning[WS201]"));
+    // `--rule` (the plugin's `custom.wsLint.rules`) goes over the file, by code or name.
+    let run = Command::new(env!("CARGO_BIN_EXE_ws-lint"))
+        .current_dir(project.path())
+        .args([
+            "--format",
+            "concise",
+            "--resolved",
+            "resolved.json",
+            "serverless.js",
+        ])
+        .args([
+            "--rule",
+            "authorizer-not-on-connect=error",
+            "--rule",
+            "WS107=off",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("error[WS201]"));
 }
 
 #[test]
