@@ -180,6 +180,7 @@ fn tarballs() -> &'static [PathBuf] {
             .map(|package| {
                 let (status, stdout, stderr) = support::run(
                     Command::new("npm")
+                        .env("npm_config_update_notifier", "false")
                         .args(["pack", "--silent", "--pack-destination"])
                         .arg(out.path())
                         .current_dir(support::repo_root().join("npm").join(package)),
@@ -209,6 +210,7 @@ fn install_plugin(project: &Path) {
     .expect("package.json");
     let (status, stdout, stderr) = support::run(
         Command::new("npm")
+            .env("npm_config_update_notifier", "false")
             .args([
                 "install",
                 "--offline",
@@ -372,6 +374,26 @@ fn check_framework(name: &'static str) {
         out.text
     );
     assert!(template(&lenient).exists(), "{name}: packaged");
+    assert!(
+        !out.text.contains("Invalid configuration"),
+        "{name}:\n{}",
+        out.text
+    );
+
+    // The framework's schema check knows `custom.wsLint` (declared by the plugin).
+    let misconfigured = service(
+        root,
+        "misconfigured",
+        "serverless.yml",
+        &fail_on_never().replace("failOn: never", "failOn: loud"),
+    );
+    let out = run(&misconfigured, &["ws-lint"], &[]);
+    assert!(!out.success, "{name}:\n{}", out.text);
+    assert!(
+        out.text.contains("Invalid configuration") && out.text.contains("custom.wsLint.failOn"),
+        "{name}: the framework's own warning:\n{}",
+        out.text
+    );
 }
 
 #[test]
@@ -382,4 +404,21 @@ fn serverless_v3_runs_the_plugin() {
 #[test]
 fn osls_runs_the_plugin() {
     check_framework("osls");
+}
+
+/// The plugin's own unit tests (settings, command line, report), with Node's test runner.
+#[test]
+fn plugin_unit_tests_pass() {
+    let Some(node) = support::on_path("node") else {
+        support::missing("node");
+        return;
+    };
+    let (status, stdout, stderr) = support::run(
+        Command::new(node)
+            .args(["--test", "test/"])
+            .current_dir(support::repo_root().join("npm/serverless-ws-lint")),
+        Duration::from_secs(120),
+    );
+    assert!(status.is_some_and(|s| s.success()), "{stdout}{stderr}");
+    assert!(stdout.contains("# fail 0"), "{stdout}");
 }
