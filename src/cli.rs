@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::config::{parse_rule_list, Config, ConfigError, Settings};
+use crate::config::{parse_rule_list, Config, ConfigError, RuleLevel, Settings};
 use crate::diagnostics::Severity;
 use crate::render::{self, FileReport, HumanOptions, Summary};
 use crate::rules;
@@ -118,9 +118,20 @@ struct CheckArgs {
     /// Ignore every ws-lint.toml.
     #[arg(long)]
     isolated: bool,
+    /// A rule's level for this run, over the configuration file: `CODE=LEVEL` or `NAME=LEVEL`
+    /// (error, warning, info, hint, off). Repeatable.
+    #[arg(long = "rule", value_name = "RULE=LEVEL")]
+    rules: Vec<String>,
     /// The name stdin stands for (decides JSON or YAML and is printed in diagnostics).
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
+    /// The configuration as the Serverless Framework resolved it (JSON, `-` for stdin), for
+    /// one service: values ws-lint cannot know itself (`${env:...}`, `${ssm:...}`, JavaScript
+    /// files) are taken from it and reported where the variable is written. Given with a
+    /// serverless.ts or serverless.js (not read), the resolved configuration is linted alone
+    /// and findings name their configuration path.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
+    resolved: Option<PathBuf>,
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -214,6 +225,53 @@ struct Input {
 enum Source {
     Stdin,
     File(PathBuf),
+    /// A serverless.ts or serverless.js, not read: linted from `--resolved` alone.
+    ResolvedOnly(PathBuf),
+}
+
+/// `--rule CODE=LEVEL` values.
+fn parse_rule_levels(items: &[String]) -> Result<Vec<(&'static str, RuleLevel)>, String> {
+    items
+        .iter()
+        .map(|item| {
+            let (rule, level) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}` is not RULE=LEVEL"))?;
+            let rule = rules::find(rule.trim())
+                .ok_or_else(|| format!("unknown rule `{rule}`; `ws-lint rules` lists them"))?;
+            let level = RuleLevel::parse(level.trim()).ok_or_else(|| {
+                format!("`{level}` is not a level (error, warning, info, hint, off)")
+            })?;
+            Ok((rule.code, level))
+        })
+        .collect()
+}
+
+/// Whether ws-lint reads this configuration file itself (YAML or JSON), rather than only the
+/// configuration the framework resolved from it.
+fn has_readable_text(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["yml", "yaml", "json"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Reads `--resolved` (a file, or `-` for stdin).
+fn read_resolved(path: &Path) -> Result<crate::resolved::ResolvedConfig, String> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("--resolved: cannot read stdin: {e}"))?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err("--resolved: stdin is too large".to_string());
+        }
+        bytes
+    } else {
+        read_named_file(path).map_err(|e| format!("{}: {e}", path.display()))?
+    };
+    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
+    crate::resolved::ResolvedConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// How a file's configuration is found.
@@ -245,6 +303,13 @@ fn check(args: CheckArgs) -> i32 {
     if args.unsafe_fixes && !args.fix && !args.diff {
         eprintln!("ws-lint: warning: --unsafe-fixes has no effect without --fix or --diff");
     }
+    let rule_levels = match parse_rule_levels(&args.rules) {
+        Ok(levels) => levels,
+        Err(e) => {
+            eprintln!("ws-lint: --rule: {e}");
+            return 2;
+        }
+    };
     let config_mode = if args.isolated {
         ConfigMode::Isolated
     } else if let Some(path) = &args.config {
@@ -259,6 +324,22 @@ fn check(args: CheckArgs) -> i32 {
         ConfigMode::Discover
     };
     let configs = ConfigCache::default();
+    let resolved_config = match &args.resolved {
+        Some(path)
+            if path.as_os_str() == "-" && args.paths.iter().any(|p| p.as_os_str() == "-") =>
+        {
+            eprintln!("ws-lint: stdin cannot hold both the file and --resolved");
+            return 2;
+        }
+        Some(path) => match read_resolved(path) {
+            Ok(config) => Some(config),
+            Err(message) => {
+                eprintln!("ws-lint: {message}");
+                return 2;
+            }
+        },
+        None => None,
+    };
 
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -276,6 +357,11 @@ fn check(args: CheckArgs) -> i32 {
             inputs.push(Input {
                 display,
                 source: Source::Stdin,
+            });
+        } else if resolved_config.is_some() && !path.is_dir() && !has_readable_text(path) {
+            inputs.push(Input {
+                display: path.display().to_string(),
+                source: Source::ResolvedOnly(path.clone()),
             });
         } else if path.is_dir() {
             let before = problems.len();
@@ -298,6 +384,14 @@ fn check(args: CheckArgs) -> i32 {
         }
     }
     dedup_inputs(&mut inputs);
+    if resolved_config.is_some() && inputs.len() != 1 && exit_code == 0 && problems.is_empty() {
+        eprintln!(
+            "ws-lint: --resolved is the configuration of one service: name its configuration \
+             file (serverless.yml, serverless.ts...); {} found",
+            inputs.len()
+        );
+        return 2;
+    }
 
     let stdin_text = if inputs.iter().any(|i| matches!(i.source, Source::Stdin)) {
         let mut text = Vec::new();
@@ -316,8 +410,40 @@ fn check(args: CheckArgs) -> i32 {
     let diffs = Mutex::new(Vec::<(usize, String)>::new());
     let fixed_count = Mutex::new(0usize);
     let lint_input = |(order, input): (usize, &Input)| -> Option<(usize, Vec<FileReport>)> {
+        if let (Source::ResolvedOnly(path), Some(config)) = (&input.source, &resolved_config) {
+            let mut settings = match settings_for(&dir_of(path), &config_mode, &configs) {
+                Ok(settings) => settings,
+                Err(message) => {
+                    push(&errors, message);
+                    return None;
+                }
+            };
+            if let Some(select) = &overrides.0 {
+                settings.select = Some(select.clone());
+            }
+            settings.ignore.extend(overrides.1.iter().copied());
+            settings.levels.extend(rule_levels.iter().copied());
+            let found = crate::resolved::analyze_alone(
+                config,
+                &input.display,
+                &settings,
+                &crate::files::DiskFiles,
+            );
+            let mut files = vec![FileReport::resolved_only(
+                input.display.clone(),
+                found.diagnostics,
+            )];
+            files.extend(
+                found
+                    .included
+                    .into_iter()
+                    .map(|file| FileReport::new(file.path, file.text, file.diagnostics)),
+            );
+            return Some((order, files));
+        }
         let bytes = match &input.source {
             Source::Stdin => stdin_text.clone().unwrap_or_default(),
+            Source::ResolvedOnly(_) => return None,
             Source::File(path) => match read_named_file(path) {
                 Ok(bytes) => bytes,
                 Err(e) => {
@@ -348,7 +474,9 @@ fn check(args: CheckArgs) -> i32 {
                     .map_or_else(|| PathBuf::from("."), |name| dir_of(Path::new(name)));
                 settings_for(&base, &config_mode, &configs)
             }
-            Source::File(path) => settings_for(&dir_of(path), &config_mode, &configs),
+            Source::File(path) | Source::ResolvedOnly(path) => {
+                settings_for(&dir_of(path), &config_mode, &configs)
+            }
         };
         let mut settings = match settings {
             Ok(settings) => settings,
@@ -361,6 +489,7 @@ fn check(args: CheckArgs) -> i32 {
             settings.select = Some(select.clone());
         }
         settings.ignore.extend(overrides.1.iter().copied());
+        settings.levels.extend(rule_levels.iter().copied());
 
         let original = text;
         // The fixed text, when fixes were asked for (no copy of a text that stays as it was).
@@ -377,7 +506,19 @@ fn check(args: CheckArgs) -> i32 {
             *lock(&fixed_count) += fixed.applied;
             (Some(fixed.text), Some(fixed.analysis))
         } else if matches!(input.source, Source::Stdin) {
-            let analysis = crate::analyze(&original, &input.display, &settings);
+            let analysis = match &resolved_config {
+                Some(config) => {
+                    crate::analyze_service_resolved(
+                        &original,
+                        &input.display,
+                        &settings,
+                        None,
+                        config,
+                    )
+                    .main
+                }
+                None => crate::analyze(&original, &input.display, &settings),
+            };
             (None, Some(analysis))
         } else {
             (None, None)
@@ -392,10 +533,20 @@ fn check(args: CheckArgs) -> i32 {
                 // still be found for includes and handlers.
                 let path = match &input.source {
                     Source::File(path) => path.as_path(),
-                    Source::Stdin => Path::new(&input.display),
+                    _ => Path::new(&input.display),
                 };
-                let service =
-                    crate::analyze_service(current, path, &settings, &crate::files::DiskFiles);
+                let service = match &resolved_config {
+                    Some(config) => crate::analyze_service_resolved(
+                        current,
+                        path,
+                        &settings,
+                        Some(&crate::files::DiskFiles),
+                        config,
+                    ),
+                    None => {
+                        crate::analyze_service(current, path, &settings, &crate::files::DiskFiles)
+                    }
+                };
                 let crate::Analysis {
                     yaml,
                     service: model,
@@ -417,6 +568,8 @@ fn check(args: CheckArgs) -> i32 {
             } else if args.fix {
                 match &input.source {
                     Source::Stdin => print_stdout(current),
+                    // Never linted from text: nothing was fixed.
+                    Source::ResolvedOnly(_) => {}
                     Source::File(path) => {
                         if let Err(e) = write_atomically(path, original.as_bytes(), current) {
                             push(
@@ -462,7 +615,17 @@ fn check(args: CheckArgs) -> i32 {
         inputs.iter().enumerate().filter_map(lint_input).collect()
     };
     reports.sort_by_key(|(order, _)| *order);
-    let reports: Vec<FileReport> = reports.into_iter().flat_map(|(_, r)| r).collect();
+    let mut reports: Vec<FileReport> = reports.into_iter().flat_map(|(_, r)| r).collect();
+    // Formats with no place for a configuration path carry it in the message.
+    if !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
+        for report in reports.iter_mut().filter(|r| r.resolved_only) {
+            for d in &mut report.diagnostics {
+                if let Some(at) = d.config_path.as_ref().filter(|at| !at.is_empty()) {
+                    d.message = format!("{at}: {}", d.message);
+                }
+            }
+        }
+    }
 
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     // The same bad configuration is met by every file under it: say it once.
@@ -715,7 +878,9 @@ fn dedup_inputs(inputs: &mut Vec<Input>) {
     inputs.retain(|input| {
         let key = match &input.source {
             Source::Stdin => None,
-            Source::File(path) => Some(path.canonicalize().unwrap_or_else(|_| path.clone())),
+            Source::File(path) | Source::ResolvedOnly(path) => {
+                Some(path.canonicalize().unwrap_or_else(|_| path.clone()))
+            }
         };
         seen.insert(key)
     });

@@ -13,6 +13,7 @@ pub mod lsp;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod resolved;
 pub mod rules;
 pub mod span;
 mod suppression;
@@ -46,13 +47,21 @@ pub struct Analysis {
 /// no other file is read, so `${file(...)}` values stay unknown (see [`analyze_service`]).
 /// `${self:...}` values that resolve inside the file are checked as if written there.
 pub fn analyze(text: &str, path: &str, settings: &Settings) -> Analysis {
-    run(text, Path::new(path), settings, None, Yaml::parse(text)).main
+    run(
+        text,
+        Path::new(path),
+        settings,
+        None,
+        None,
+        Yaml::parse(text),
+    )
+    .main
 }
 
 /// [`analyze`] with the tree already parsed (by an incremental re-parse, say): `yaml` must be
 /// `Yaml::parse(text)` or equal to it.
 pub fn analyze_parsed(text: &str, path: &str, settings: &Settings, yaml: Yaml) -> Analysis {
-    run(text, Path::new(path), settings, None, yaml).main
+    run(text, Path::new(path), settings, None, None, yaml).main
 }
 
 /// One included file of a service, with the diagnostics that point into it.
@@ -94,6 +103,28 @@ pub fn analyze_service(
         path.as_ref(),
         settings,
         Some(files),
+        None,
+        Yaml::parse(text),
+    )
+}
+
+/// [`analyze_service`] with the configuration the framework resolved: values ws-lint cannot
+/// know itself (`${env:...}`, `${ssm:...}`, JavaScript files...) are taken from it, and what
+/// is found in them is reported where the variable is written (see [`resolved`]). Without
+/// `files`, the text is linted on its own, as by [`analyze`].
+pub fn analyze_service_resolved(
+    text: &str,
+    path: impl AsRef<Path>,
+    settings: &Settings,
+    files: Option<&dyn FileSource>,
+    config: &resolved::ResolvedConfig,
+) -> ServiceAnalysis {
+    run(
+        text,
+        path.as_ref(),
+        settings,
+        files,
+        Some(config),
         Yaml::parse(text),
     )
 }
@@ -107,7 +138,7 @@ pub fn analyze_service_parsed(
     files: &dyn FileSource,
     yaml: Yaml,
 ) -> ServiceAnalysis {
-    run(text, path.as_ref(), settings, Some(files), yaml)
+    run(text, path.as_ref(), settings, Some(files), None, yaml)
 }
 
 fn run(
@@ -115,6 +146,7 @@ fn run(
     path: &Path,
     settings: &Settings,
     files: Option<&dyn FileSource>,
+    resolved_config: Option<&resolved::ResolvedConfig>,
     mut yaml: Yaml,
 ) -> ServiceAnalysis {
     let format = FileFormat::from_path(&path.to_string_lossy());
@@ -133,6 +165,9 @@ fn run(
         .any(|e| e.kind == YamlErrorKind::Syntax);
     // The main text, then each included file after a newline: one offset space for the service.
     let mut outcome = resolve::resolve(&mut yaml, text, path, project.as_ref());
+    if let Some(config) = resolved_config {
+        resolved::fill(&mut yaml, &mut outcome, config);
+    }
     let combined: std::borrow::Cow<str> = match outcome.combined.take() {
         Some(combined) => std::borrow::Cow::Owned(combined),
         None => std::borrow::Cow::Borrowed(text),

@@ -123,6 +123,10 @@ pub struct Diagnostic {
     /// A second line of advice shown as `help:` (besides the fix's own message).
     pub help: Option<String>,
     pub tags: Vec<DiagnosticTag>,
+    /// Where the finding is in the configuration (`functions.send.events[0].websocket.authorizer`)
+    /// when there is no text to point into: the configuration the framework resolved for a
+    /// `serverless.ts` or `serverless.js` (see `crate::resolved`). `None` otherwise.
+    pub config_path: Option<String>,
 }
 
 impl Diagnostic {
@@ -138,6 +142,7 @@ impl Diagnostic {
             fix: None,
             help: None,
             tags: Vec::new(),
+            config_path: None,
         }
     }
 

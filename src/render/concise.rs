@@ -5,6 +5,16 @@ pub fn concise(files: &[FileReport]) -> String {
     let mut out = String::new();
     for file in files {
         for d in &file.diagnostics {
+            if file.resolved_only {
+                out.push_str(&format!(
+                    "{}: {}[{}] {}\n",
+                    file.location(d),
+                    d.severity,
+                    d.code,
+                    d.message
+                ));
+                continue;
+            }
             let at = file.line_col(d.range.start);
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",

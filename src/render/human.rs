@@ -1,4 +1,4 @@
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use std::borrow::Cow;
 
@@ -49,6 +49,9 @@ struct Frame<'a> {
 }
 
 fn report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
+    if file.resolved_only {
+        return resolved_report(file, d);
+    }
     let text = file.text.as_str();
     let clamp = |r: TextRange| TextRange::new(r.start.min(text.len()), r.end.min(text.len()));
     let lines = |r: TextRange| {
@@ -124,6 +127,29 @@ fn report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
     }
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(clean(help)));
+    }
+    vec![group]
+}
+
+/// A finding in a resolved configuration: no code to show, the configuration path instead
+/// (`--> serverless.js: functions.send.events[0].websocket.authorizer`).
+fn resolved_report<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Vec<Group<'a>> {
+    let title = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(format!("{} {}", d.code, d.name));
+    let mut group = title.element(Origin::path(file.location(d)));
+    for related in &d.related {
+        let message = match &related.path {
+            Some(path) => format!("{path}: {}", related.message),
+            None => related.message.clone(),
+        };
+        group = group.element(Level::NOTE.message(message));
+    }
+    group = group.element(Level::NOTE.message(
+        "found in the configuration the framework resolved (the file itself is not read)",
+    ));
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
     }
     vec![group]
 }

@@ -25,11 +25,11 @@ pub fn json(files: &[FileReport]) -> String {
                         Some(path) => files.iter().find(|f| &f.path == path),
                     };
                     let (start, end) = match there {
-                        Some(there) => {
+                        Some(there) if !there.resolved_only => {
                             let (start, end) = there.span(r.range);
                             (position(start), position(end))
                         }
-                        None => (Value::Null, Value::Null),
+                        _ => (Value::Null, Value::Null),
                     };
                     json!({
                         "path": r.path.clone().unwrap_or_else(|| file.path.clone()),
@@ -50,17 +50,27 @@ pub fn json(files: &[FileReport]) -> String {
                     .collect();
                 json!({"message": fix.message, "safe": fix.safe, "edits": edits})
             });
-            diagnostics.push(json!({
+            let (start, end) = if file.resolved_only {
+                (Value::Null, Value::Null)
+            } else {
+                (position(start), position(end))
+            };
+            let mut diagnostic = json!({
                 "path": file.path,
                 "code": d.code,
                 "name": d.name,
                 "severity": d.severity.as_str(),
                 "message": d.message,
-                "start": position(start),
-                "end": position(end),
+                "start": start,
+                "end": end,
                 "related": related,
                 "fix": fix,
-            }));
+            });
+            // Only findings in a resolved configuration have one: other output stays as it was.
+            if let (Some(at), Some(object)) = (&d.config_path, diagnostic.as_object_mut()) {
+                object.insert("configPath".to_string(), json!(at));
+            }
+            diagnostics.push(diagnostic);
         }
     }
     let summary = Summary::of(files);

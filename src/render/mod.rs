@@ -29,6 +29,10 @@ pub struct FileReport {
     pub text: String,
     pub line_index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's text was not read (a `serverless.ts` or `serverless.js`): its diagnostics come
+    /// from the configuration the framework resolved and are placed by their configuration
+    /// path alone (`Diagnostic::config_path`); there is no line or column.
+    pub resolved_only: bool,
 }
 
 impl FileReport {
@@ -39,6 +43,23 @@ impl FileReport {
             text,
             line_index,
             diagnostics,
+            resolved_only: false,
+        }
+    }
+
+    /// The report of a service linted from its resolved configuration alone.
+    pub fn resolved_only(path: String, diagnostics: Vec<Diagnostic>) -> Self {
+        FileReport {
+            resolved_only: true,
+            ..FileReport::new(path, String::new(), diagnostics)
+        }
+    }
+
+    /// `path` or, for a finding in a resolved configuration, `path: configuration.path`.
+    pub fn location(&self, d: &Diagnostic) -> String {
+        match &d.config_path {
+            Some(at) if !at.is_empty() => format!("{}: {}", self.path, crate::diagnostics::shown(at)),
+            _ => self.path.clone(),
         }
     }
 

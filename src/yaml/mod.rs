@@ -374,6 +374,26 @@ impl Yaml {
         other.root.map(|r| r + shift)
     }
 
+    /// Appends a value that no text of the service holds (one the framework resolved, parsed
+    /// from JSON): every node takes `range`, the place of the value it will stand for, so what
+    /// is found inside it is shown where that value is written. Its parse errors are dropped
+    /// (the text was written by a JSON serializer). Returns its root, child of `parent`.
+    pub fn append_at(
+        &mut self,
+        mut other: Yaml,
+        range: TextRange,
+        parent: Option<NodeId>,
+    ) -> Option<NodeId> {
+        other.errors.clear();
+        let first = self.nodes.len();
+        let root = self.append(other, 0)?;
+        for node in &mut self.nodes[first..] {
+            node.set_range(range);
+        }
+        self.set_parent(root, parent);
+        Some(root)
+    }
+
     /// Sets the parent of an appended document's root (the value it is included at).
     pub fn set_parent(&mut self, node: NodeId, parent: Option<NodeId>) {
         if let Some(n) = self.nodes.get_mut(node) {
