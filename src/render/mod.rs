@@ -58,7 +58,9 @@ impl FileReport {
     /// `path` or, for a finding in a resolved configuration, `path: configuration.path`.
     pub fn location(&self, d: &Diagnostic) -> String {
         match &d.config_path {
-            Some(at) if !at.is_empty() => format!("{}: {}", self.path, crate::diagnostics::shown(at)),
+            Some(at) if !at.is_empty() => {
+                format!("{}: {}", self.path, crate::diagnostics::shown(at))
+            }
             _ => self.path.clone(),
         }
     }
