@@ -112,6 +112,8 @@ YAML
     exit 1
   fi
 
+  # A file of its own in the output folder: `cargo xtask dist` must leave it (tests/packaging.rs).
+  echo "cargo xtask dist output for the test registry; made by tests/registry.sh" >"$state/dist/NOTE.txt"
   if [ -n "${WS_LINT_DIST_DIR:-}" ]; then
     cp -r "$WS_LINT_DIST_DIR/." "$state/dist/"
   else
