@@ -67,7 +67,7 @@ fn actionlint_accepts_the_example_workflow() {
         return;
     };
     let workflow = example();
-    assert!(workflow.contains("uses: OWNER/ws-lint@main"));
+    assert!(workflow.contains("uses: OWNER/ws-lint@v0.1.0"));
 
     // As published (a remote action, which actionlint does not fetch).
     let repo = workflow_repo(&workflow);
@@ -75,7 +75,7 @@ fn actionlint_accepts_the_example_workflow() {
     assert!(ok, "actionlint on {EXAMPLE}:\n{out}");
 
     // With the action local, so actionlint reads action.yml and checks the inputs.
-    let local = workflow.replace("uses: OWNER/ws-lint@main", "uses: ./");
+    let local = workflow.replace("uses: OWNER/ws-lint@v0.1.0", "uses: ./");
     let repo = workflow_repo(&local);
     let (ok, out) = actionlint(&bin, repo.path());
     assert!(ok, "actionlint with action.yml as a local action:\n{out}");
@@ -88,6 +88,53 @@ fn actionlint_accepts_the_example_workflow() {
         !ok && out.contains("fail_on"),
         "actionlint did not check the inputs against action.yml:\n{out}"
     );
+}
+
+/// The release workflow (not run here): actionlint-clean, the six platforms xtask packages,
+/// npm provenance asked on the command line (a `publishConfig` would stop a private registry
+/// from taking the tarballs in the tests).
+#[test]
+fn actionlint_accepts_the_release_workflow() {
+    let Some(bin) = support::tool("WS_LINT_ACTIONLINT", "tests/tools/venv/bin/actionlint") else {
+        support::missing(
+            "actionlint not found (WS_LINT_ACTIONLINT or tests/tools/venv/bin/actionlint)",
+        );
+        return;
+    };
+    let root = support::repo_root();
+    let (status, out, err) = support::run(
+        Command::new(bin)
+            .args([
+                "-no-color",
+                "-shellcheck=",
+                "-pyflakes=",
+                ".github/workflows/release.yml",
+            ])
+            .current_dir(&root),
+        Duration::from_secs(60),
+    );
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "actionlint:\n{out}{err}"
+    );
+    let release = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    for platform in [
+        "linux-x64",
+        "linux-arm64",
+        "darwin-x64",
+        "darwin-arm64",
+        "win32-x64",
+        "win32-arm64",
+    ] {
+        assert!(
+            release.contains(&format!("platform: {platform},")),
+            "{platform}"
+        );
+    }
+    assert!(release.contains("cargo xtask dist dist"));
+    assert!(release.contains("npm publish \"./$tarball\" --provenance --access public"));
+    let launcher = std::fs::read_to_string(root.join("npm/ws-lint/package.json")).unwrap();
+    assert!(!launcher.contains("publishConfig"));
 }
 
 /// action.yml as JSON, through PyYAML (which the pre-commit venv has).
@@ -261,4 +308,84 @@ fn the_action_script_lints_reports_and_writes_sarif() {
     let run = run_lint_step(&script, dir.path(), &lenient);
     assert_eq!(run.status, 0, "{}", run.output);
     assert!(!run.output.contains("WS201"), "{}", run.output);
+}
+
+/// The action's "Install ws-lint" step, run with bash as the runner would, against the shared
+/// private registry (tests/registry.sh) and on a PATH without cargo: it installs the npm
+/// package of the action's own version and puts `ws-lint` on the job's PATH.
+#[test]
+fn the_action_installs_its_own_version_from_npm_without_rust() {
+    let Some(action) = action_json() else {
+        support::missing("tests/tools/venv/bin/python with PyYAML not found");
+        return;
+    };
+    let script = action["runs"]["steps"][0]["run"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(action["inputs"]["install"]["default"], "npm");
+    assert_eq!(action["inputs"]["version"]["default"], "");
+    let Some(registry) = support::registry::registry_url() else {
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let runner_temp = temp.path().join("runner-temp");
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    let github_path = temp.path().join("github_path");
+    std::fs::write(&github_path, "").unwrap();
+    let step = |install: &str| {
+        let mut cmd = support::registry::user_command("bash", &registry, temp.path());
+        cmd.args([
+            "--noprofile",
+            "--norc",
+            "-e",
+            "-o",
+            "pipefail",
+            "-c",
+            &script,
+        ])
+        .current_dir(temp.path())
+        .env("RUNNER_TEMP", &runner_temp)
+        .env("GITHUB_PATH", &github_path)
+        .env("WS_LINT_SOURCE", support::repo_root())
+        .env("WS_LINT_INSTALL", install)
+        .env("WS_LINT_VERSION", "");
+        let started = std::time::Instant::now();
+        let (status, out, err) = support::run(&mut cmd, Duration::from_secs(600));
+        println!("install step ({install}) took {:.1?}", started.elapsed());
+        (
+            status.and_then(|s| s.code()).unwrap_or(-1),
+            format!("{out}{err}"),
+        )
+    };
+
+    let (status, output) = step("npm");
+    assert_eq!(status, 0, "{output}");
+    let added = std::fs::read_to_string(&github_path).unwrap();
+    let bin_dir = PathBuf::from(added.trim());
+    assert_eq!(bin_dir, runner_temp.join("ws-lint/node_modules/.bin"));
+    let (status, out, err) = support::run(
+        Command::new(bin_dir.join("ws-lint"))
+            .arg("--version")
+            .env("PATH", support::registry::path_without_rust()),
+        Duration::from_secs(60),
+    );
+    assert!(status.is_some_and(|s| s.success()), "{out}{err}");
+    assert!(out.contains(env!("CARGO_PKG_VERSION")), "{out}");
+    let bad = support::repo_root().join("tests/fixtures/rules/WS201_authorizer_not_on_connect.yml");
+    let (status, out, err) = support::run(
+        Command::new(bin_dir.join("ws-lint"))
+            .arg(&bad)
+            .env("PATH", support::registry::path_without_rust()),
+        Duration::from_secs(60),
+    );
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "{out}{err}");
+    assert!(format!("{out}{err}").contains("WS201"));
+
+    let (status, output) = step("download");
+    assert_eq!(status, 2, "{output}");
+    assert!(
+        output.contains("::error::install must be npm or source"),
+        "{output}"
+    );
 }

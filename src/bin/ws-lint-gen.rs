@@ -1,5 +1,5 @@
 //! Writes a synthetic service of the given number of lines to stdout (for benchmarks).
-//! `cargo run --release --bin ws-lint-gen -- 200000 > big.yml`
+//! `cargo run --release --features bench-tools --bin ws-lint-gen -- 200000 > big.yml`
 
 fn main() {
     let lines = std::env::args()

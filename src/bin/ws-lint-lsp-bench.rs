@@ -1,5 +1,5 @@
 //! The language server's round trips, measured through the real binary over stdio:
-//! `cargo run --release --bin ws-lint-lsp-bench [-- LINES...]` (default 2000 and 200000).
+//! `cargo run --release --features bench-tools --bin ws-lint-lsp-bench [-- LINES...]` (default 2000 and 200000).
 //!
 //! For each size it writes a synthetic service (`ws_lint::synthetic::service`) to a temporary
 //! folder as `serverless.yml`, starts `ws-lint lsp` (the binary beside this one; build it with

@@ -3,6 +3,8 @@
 //! loudly, otherwise. `tests/setup-tools.sh` installs the tools into `tests/tools/`.
 #![allow(dead_code)]
 
+pub mod registry;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};

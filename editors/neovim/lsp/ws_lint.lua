@@ -1,3 +1,13 @@
+---@brief
+---
+--- https://github.com/ws-lint/ws-lint
+---
+--- Linter and language server for the WebSocket parts of Serverless Framework configuration
+--- (`serverless.yml`, `serverless.yaml`, `serverless.json`).
+---
+--- Install the prebuilt binary with npm (`npm i -g ws-lint`, or `npm i -D ws-lint` in the
+--- project and `cmd = { 'npx', 'ws-lint', 'lsp' }`), with mason (`:MasonInstall ws-lint`), or
+--- build it with `cargo install ws-lint`.
 -- ws-lint as a Neovim 0.11 LSP config: with editors/neovim on the runtimepath,
 --   vim.lsp.enable('ws_lint')
 -- starts `ws-lint lsp` for serverless.{yml,yaml,json}; override any field with
