@@ -10,14 +10,13 @@
 //! - `serverless ws-lint` prints findings without packaging;
 //! - `custom.wsLint.failOn: never` lets `package` pass.
 //!
-//! The plugin is installed as a user gets it: from the npm packages (see [`install_plugin`]),
-//! with `WS_LINT_BINARY` pointing at the binary cargo built for this test run.
+//! The plugin is installed as a user gets it: from the npm registry (a private one holding this
+//! checkout's release packages; see [`install_plugin`]), and runs the binary npm installed.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 /// One framework run: a cold start takes seconds, more on a loaded machine.
@@ -151,8 +150,7 @@ impl Framework {
             .env("SLS_TELEMETRY_DISABLED", "1")
             .env("SLS_NOTIFICATIONS_MODE", "off")
             .env("SLS_DEPRECATION_DISABLE", "*")
-            .env("NO_COLOR", "1")
-            .env("WS_LINT_BINARY", env!("CARGO_BIN_EXE_ws-lint"));
+            .env("NO_COLOR", "1");
         for (key, value) in env {
             command.env(key, value);
         }
@@ -170,63 +168,34 @@ impl Framework {
     }
 }
 
-/// The npm tarballs of `ws-lint` and `serverless-ws-lint`, packed once per test run.
-fn tarballs() -> &'static [PathBuf] {
-    static PACKED: OnceLock<(tempfile::TempDir, Vec<PathBuf>)> = OnceLock::new();
-    let (_, files) = PACKED.get_or_init(|| {
-        let out = tempfile::tempdir().expect("temp dir");
-        let files = ["ws-lint", "serverless-ws-lint"]
-            .iter()
-            .map(|package| {
-                let (status, stdout, stderr) = support::run(
-                    Command::new("npm")
-                        .env("npm_config_update_notifier", "false")
-                        .args(["pack", "--silent", "--pack-destination"])
-                        .arg(out.path())
-                        .current_dir(support::repo_root().join("npm").join(package)),
-                    Duration::from_secs(120),
-                );
-                assert!(
-                    status.is_some_and(|s| s.success()),
-                    "npm pack {package}: {stdout}{stderr}"
-                );
-                out.path().join(stdout.trim())
-            })
-            .collect();
-        (out, files)
-    });
-    files
-}
-
 /// Installs the plugin into `project` (a folder holding services, as a monorepo would) the way
-/// a user does: `npm install` of the packages, here from their tarballs with no registry.
-/// The one place that knows where the packages come from: a private registry only changes
-/// this command (`npm install --registry URL serverless-ws-lint`).
-fn install_plugin(project: &Path) {
+/// a user does: `npm install -D serverless-ws-lint` from the private registry that holds this
+/// checkout's `cargo xtask dist` packages (tests/registry.sh), with no Rust on PATH. npm brings
+/// `ws-lint` and this platform's binary package with it; the plugin runs that binary. False
+/// when the registry's tools are missing (reported by `support::missing`).
+fn install_plugin(project: &Path) -> bool {
+    let Some(registry) = support::registry::registry_url() else {
+        return false;
+    };
     std::fs::write(
         project.join("package.json"),
         "{\"name\": \"services\", \"version\": \"1.0.0\", \"private\": true}\n",
     )
     .expect("package.json");
+    let home = project.join("npm-home");
+    std::fs::create_dir_all(&home).expect("npm home");
+    let package = format!("serverless-ws-lint@{}", env!("CARGO_PKG_VERSION"));
     let (status, stdout, stderr) = support::run(
-        Command::new("npm")
-            .env("npm_config_update_notifier", "false")
-            .args([
-                "install",
-                "--offline",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-            ])
-            .args(tarballs())
+        support::registry::user_command("npm", &registry, &home)
+            .args(["install", "--save-dev", "--loglevel=error", &package])
             .current_dir(project),
         Duration::from_secs(300),
     );
     assert!(
         status.is_some_and(|s| s.success()),
-        "npm install: {stdout}{stderr}"
+        "npm install {package}: {stdout}{stderr}"
     );
-    for package in ["ws-lint", "serverless-ws-lint"] {
+    for package in ["ws-lint", "serverless-ws-lint", "@ws-lint/cli-linux-x64"] {
         assert!(
             project
                 .join("node_modules")
@@ -236,6 +205,7 @@ fn install_plugin(project: &Path) {
             "{package} installed"
         );
     }
+    true
 }
 
 /// A service folder with its configuration and handler.
@@ -272,7 +242,9 @@ fn check_framework(name: &'static str) {
     };
     let project = tempfile::tempdir().expect("temp dir");
     let root = project.path();
-    install_plugin(root);
+    if !install_plugin(root) {
+        return;
+    }
     let wrong_line = line_of(WRONG, "authorizer: auth");
     let level_line = line_of(&env_level(), "level:");
     let home = root.join("home");
