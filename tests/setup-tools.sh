@@ -86,6 +86,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# tests/registry.sh asks verdaccio whether it is up with curl.
+apt_install curl
+
 if command -v npm >/dev/null 2>&1; then
   # shellcheck disable=SC2086
   apt_install $APT_PACKAGES_VSCODE
