@@ -803,6 +803,12 @@ impl<'input, T: Input> Scanner<'input, T> {
                 self.mark,
                 "missed comma between flow collection entries",
             )),
+            // ws-lint: js-yaml starts no plain scalar in a flow collection with `?` before a flow
+            // indicator (`[?]`, `{a: ?}`), as saphyr does with `-` already.
+            '?' if self.flow_level > 0 && is_flow(nc) => Err(ScanError::new_str(
+                self.mark,
+                "missed comma between flow collection entries",
+            )),
             '\'' => self.fetch_flow_scalar(true),
             '"' => self.fetch_flow_scalar(false),
             // plain scalar
@@ -1882,6 +1888,14 @@ impl<'input, T: Input> Scanner<'input, T> {
         // Scan the leading line breaks and determine the indentation level if needed.
         if indent == 0 {
             self.skip_block_scalar_first_line_indent(&mut indent, &mut trailing_breaks);
+            // ws-lint: js-yaml 4.3.2 refuses a top-level block scalar whose detected
+            // indentation is 0 (`|` / `foo`, and `|` alone): "missing indentation".
+            if indent == 0 {
+                return Err(ScanError::new_str(
+                    self.mark,
+                    "missing indentation for block scalar",
+                ));
+            }
         } else {
             self.skip_block_scalar_indent(indent, &mut trailing_breaks);
         }
