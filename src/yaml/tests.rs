@@ -290,7 +290,7 @@ fn tags_are_renumbered_by_an_incremental_reparse() {
     }
 }
 
-/// Verdicts of the framework's loader (js-yaml 4.1.0 with the CloudFormation schema, asked
+/// Verdicts of the framework's loader (js-yaml 4.3.2 with the CloudFormation schema, asked
 /// through `tests/tools/framework-yaml.js`) on the forms where saphyr-parser and js-yaml used
 /// to differ: `true` when it loads.
 #[test]
@@ -331,7 +331,11 @@ fn accepts_and_refuses_what_the_framework_loader_does() {
         ("a: !Rf x\n", false),
         ("a: !!WebsocketsApi x\n", false),
         ("a: !Ref x\nb: !GetAtt [a, b]\nc: !Sub {x: 1}\n", true),
-        ("a: !!str 1\nb: !!int 0x_1\nc: !!float 1\nd: !!timestamp 2001-12-14\ne: !!binary aGVsbG8=\n", true),
+        ("a: !!str 1\nb: !!int 0x1\nc: !!float 1\nd: !!timestamp 2001-12-14\ne: !!binary aGVsbG8=\n", true),
+        // js-yaml 4.3.2 (a fresh install of serverless@3.40.0): no `_` separators, no overflow.
+        ("b: !!int 0x_1\n", false),
+        ("b: !!int 1e999\n", false),
+        ("b: !!float 1e999\n", false),
         ("a: !!int 1.5\n", false),
         ("a: !!null x\n", false),
         ("a: !!str [a]\n", false),
@@ -347,9 +351,29 @@ fn accepts_and_refuses_what_the_framework_loader_does() {
         ("a: 1\n]\n", false),
         ("        T\n] #\n", false),
         (" s\n]\n", false),
-        ("- !GetAtt to: x\n", false),
-        ("&a b: c\n", false),
-        ("x:\n  &a b: c\n", false),
+        // js-yaml 4.3.2 reads properties before an implicit key on their line as the key's, and
+        // starts a mapping at them (4.1.0 refused these).
+        ("- !GetAtt to: x\n", true),
+        ("&a b: c\n", true),
+        ("x:\n  &a b: c\n", true),
+        ("I: !Sub $:\n", true),
+        ("I: &x a: b\n   c: d\nJ: *x\n", true),
+        ("I: !Sub \"a\": b\n", true),
+        ("I: !Sub\n  !Ref a: b\n", true),
+        // ... but not before a flow collection key, nor a key alone after `:`.
+        ("I: !Sub [a]: b\n", false),
+        ("- !Sub {a: 1}: b\n", false),
+        ("I: a: b\n", false),
+        ("I: !Sub a: b\n     c: d\n", false),
+        ("I: !Sub a: b: c\n", false),
+        ("e: [?]\n", false),
+        ("{a: ?}\n", false),
+        ("[?a]\n", true),
+        ("|\nfoo\n", false),
+        ("--- >-\n\nfoo\n", false),
+        ("|\n", false),
+        ("|\n  foo\n", true),
+        ("a: |\n  foo\n", true),
         ("x: 1\n&a b: c\n", true),
         ("x:\n  y: 1\n  &a b: c\n", true),
         ("- &a\n  b: c\n", true),
@@ -390,7 +414,7 @@ fn accepts_and_refuses_what_the_framework_loader_does() {
 
 #[test]
 fn core_tags_give_their_type() {
-    let text = "a: !!str 1\nb: !!int 0x_1\nc: !!float 1\nd: !!timestamp 2001-12-14\ne: !!bool True\nf: !!null ''\n";
+    let text = "a: !!str 1\nb: !!int 0x1\nc: !!float 1\nd: !!timestamp 2001-12-14\ne: !!bool True\nf: !!null ''\n";
     let yaml = Yaml::parse(text);
     assert!(yaml.errors().is_empty(), "{:?}", yaml.errors());
     let root = yaml.root().unwrap();

@@ -459,6 +459,10 @@ pub struct Scanner<'input, T> {
     /// ws-lint: the column of a block mapping's `?` whose `:` has not come yet. js-yaml reads a
     /// `:` at the start of an entry only after one.
     explicit_key_col: Option<usize>,
+    /// ws-lint: the number the next token gets and the line, right after a block mapping's
+    /// `:` that ended a simple key. js-yaml 4.3.2 starts a mapping there when an anchor or tag
+    /// comes first (`I: !Sub a: b`), though never a plain key alone (`I: a: b`).
+    property_key_after_value: Option<(usize, usize)>,
     /// Whether we started a flow mapping.
     ///
     /// This is used to detect implicit flow mapping starts such as:
@@ -508,6 +512,7 @@ impl<T: Input + Clone> Clone for Scanner<'_, T> {
             leading_whitespace: self.leading_whitespace,
             separation_tab: self.separation_tab,
             explicit_key_col: self.explicit_key_col,
+            property_key_after_value: self.property_key_after_value,
             flow_mapping_started: self.flow_mapping_started.clone(),
             implicit_flow_mapping_states: self.implicit_flow_mapping_states.clone(),
             interrupted_plain_by_comment: self.interrupted_plain_by_comment,
@@ -568,6 +573,7 @@ impl<'input, T: Input> Scanner<'input, T> {
             leading_whitespace: true,
             separation_tab: None,
             explicit_key_col: None,
+            property_key_after_value: None,
             flow_mapping_started: vec![],
             implicit_flow_mapping_states: vec![],
             interrupted_plain_by_comment: None,
@@ -794,6 +800,12 @@ impl<'input, T: Input> Scanner<'input, T> {
             // ws-lint: js-yaml starts no plain scalar with `|` or `>`, and no block scalar
             // inside a flow collection (`[>]`).
             '|' | '>' => Err(ScanError::new_str(
+                self.mark,
+                "missed comma between flow collection entries",
+            )),
+            // ws-lint: js-yaml starts no plain scalar in a flow collection with `?` before a flow
+            // indicator (`[?]`, `{a: ?}`), as saphyr does with `-` already.
+            '?' if self.flow_level > 0 && is_flow(nc) => Err(ScanError::new_str(
                 self.mark,
                 "missed comma between flow collection entries",
             )),
@@ -1216,6 +1228,7 @@ impl<'input, T: Input> Scanner<'input, T> {
     }
 
     fn fetch_tag(&mut self) -> ScanResult {
+        self.allow_property_key_after_value();
         self.save_simple_key();
         self.disallow_simple_key();
 
@@ -1469,6 +1482,7 @@ impl<'input, T: Input> Scanner<'input, T> {
     }
 
     fn fetch_anchor(&mut self, alias: bool) -> ScanResult {
+        self.allow_property_key_after_value();
         self.save_simple_key();
         self.disallow_simple_key();
 
@@ -1618,9 +1632,19 @@ impl<'input, T: Input> Scanner<'input, T> {
         Ok(())
     }
 
-    /// ws-lint: js-yaml starts no block mapping right after an anchor or a tag on the same
-    /// line (`- &a key: v`, `x:\n  !Ref key: v`): the property makes the rest of the line one
-    /// node. Later entries of a mapping may carry properties on their keys (`x: 1\n&a b: c`).
+    /// ws-lint: js-yaml 4.3.2 reads an anchor or a tag followed on its line by an implicit key
+    /// as the key's properties and starts a mapping at the property (`- &a key: v`,
+    /// `I: !Sub a: b`), but not when the key is a flow collection (`- !Sub [a]: b`).
+    fn allow_property_key_after_value(&mut self) {
+        if let Some((token_number, line)) = self.property_key_after_value.take() {
+            if token_number == self.tokens_parsed + self.tokens.len() && line == self.mark.line {
+                self.allow_simple_key();
+            }
+        }
+    }
+
+    /// ws-lint: see `allow_property_key_after_value`: no mapping starts at properties whose
+    /// key is a flow collection.
     fn refuse_property_before_new_mapping(&self, sk: &SimpleKey) -> ScanResult {
         if self.flow_level > 0 {
             return Ok(());
@@ -1635,14 +1659,25 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
         let starts_mapping = indent < col;
-        let first = sk
-            .token_number
-            .checked_sub(self.tokens_parsed)
-            .and_then(|i| self.tokens.get(i));
+        let key_start = sk.token_number.checked_sub(self.tokens_parsed);
+        let mut key_tokens = key_start
+            .into_iter()
+            .flat_map(|i| self.tokens.iter().skip(i))
+            .peekable();
+        let has_properties = matches!(
+            key_tokens.peek(),
+            Some(Token(_, TokenType::Anchor(..) | TokenType::Tag(..)))
+        );
+        let content =
+            key_tokens.find(|Token(_, t)| !matches!(t, TokenType::Anchor(..) | TokenType::Tag(..)));
         if starts_mapping
+            && has_properties
             && matches!(
-                first,
-                Some(Token(_, TokenType::Anchor(..) | TokenType::Tag(..)))
+                content,
+                Some(Token(
+                    _,
+                    TokenType::FlowSequenceStart | TokenType::FlowMappingStart
+                ))
             )
         {
             return Err(ScanError::new_str(
@@ -1853,6 +1888,14 @@ impl<'input, T: Input> Scanner<'input, T> {
         // Scan the leading line breaks and determine the indentation level if needed.
         if indent == 0 {
             self.skip_block_scalar_first_line_indent(&mut indent, &mut trailing_breaks);
+            // ws-lint: js-yaml 4.3.2 refuses a top-level block scalar whose detected
+            // indentation is 0 (`|` / `foo`, and `|` alone): "missing indentation".
+            if indent == 0 {
+                return Err(ScanError::new_str(
+                    self.mark,
+                    "missing indentation for block scalar",
+                ));
+            }
         } else {
             self.skip_block_scalar_indent(indent, &mut trailing_breaks);
         }
@@ -2639,6 +2682,7 @@ impl<'input, T: Input> Scanner<'input, T> {
             self.skip_ws_to_eol(SkipTabs::Yes)?;
         }
 
+        let mut property_key_allowed = false;
         if sk.possible {
             self.refuse_tab_before_entry(sk.mark)?;
             self.refuse_property_before_new_mapping(&sk)?;
@@ -2672,6 +2716,7 @@ impl<'input, T: Input> Scanner<'input, T> {
                 .ok_or_else(|| ScanError::new_str(self.mark, "simple key expected"))?
                 .possible = false;
             self.disallow_simple_key();
+            property_key_allowed = self.flow_level == 0;
         } else {
             if is_implicit_flow_mapping {
                 self.tokens
@@ -2712,6 +2757,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.tokens
             .push_back(Token(Span::empty(start_mark), TokenType::Value));
 
+        if property_key_allowed {
+            self.property_key_after_value =
+                Some((self.tokens_parsed + self.tokens.len(), self.mark.line));
+        }
         Ok(())
     }
 
