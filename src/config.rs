@@ -237,14 +237,14 @@ mod tests {
     #[test]
     fn include_roots_are_relative_to_the_configuration_file() {
         let config = Config::parse(
-            "[files]\ninclude-roots = [\"../shared\", \"/opt/config\", \".\"]\n",
+            "[files]\ninclude-roots = [\"../common-config\", \"/opt/config\", \".\"]\n",
             "repo/svc/ws-lint.toml",
         )
         .unwrap();
         assert_eq!(
             config.settings.include_roots,
             [
-                PathBuf::from("repo/shared"),
+                PathBuf::from("repo/common-config"),
                 PathBuf::from("/opt/config"),
                 PathBuf::from("repo/svc")
             ]

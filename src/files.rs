@@ -498,7 +498,7 @@ mod tests {
             .with("repo/.git/HEAD", "")
             .with("repo/svc/serverless.yml", "")
             .with("repo/svc/inc.yml", "a: 1")
-            .with("repo/shared/common.yml", "b: 2")
+            .with("repo/common-config/common.yml", "b: 2")
             .with("secrets/creds.json", "{}")
             .with("/etc/creds.json", "{}");
         let project = ProjectFiles::new(&files, Path::new("repo/svc"), &[]);
@@ -509,7 +509,7 @@ mod tests {
         );
         // Beside the service, still under `.git`'s folder.
         assert!(project
-            .read(Path::new("repo/svc/../shared/common.yml"))
+            .read(Path::new("repo/svc/../common-config/common.yml"))
             .is_ok());
         for outside in [
             "repo/svc/../../secrets/creds.json",
