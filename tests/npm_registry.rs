@@ -13,20 +13,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::registry::{registry_url, user_command};
 
-const BAD: &str = "\
-service: chat
-provider:
-  name: aws
-functions:
-  auth:
-    handler: handler.auth
-  message:
-    handler: handler.message
-    events:
-      - websocket:
-          route: sendMessage
-          authorizer: auth
-";
+/// An authorizer on a custom route: WS201, an error.
+const BAD: &str = support::AUTHORIZER_ON_CUSTOM_ROUTE;
 
 const GOOD: &str = "\
 service: chat

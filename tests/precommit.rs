@@ -16,20 +16,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BAD: &str = "\
-service: chat
-provider:
-  name: aws
-functions:
-  auth:
-    handler: handler.auth
-  message:
-    handler: handler.message
-    events:
-      - websocket:
-          route: sendMessage
-          authorizer: auth
-";
+/// An authorizer on a custom route: WS201, an error.
+const BAD: &str = support::AUTHORIZER_ON_CUSTOM_ROUTE;
 
 const GOOD: &str = "\
 service: chat

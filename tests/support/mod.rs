@@ -5,6 +5,23 @@
 
 pub mod registry;
 
+/// A service with an authorizer on the custom route `sendMessage` (WS201, an error): what the
+/// install tests lint to see the binary they installed fail.
+pub const AUTHORIZER_ON_CUSTOM_ROUTE: &str = "\
+service: chat
+provider:
+  name: aws
+functions:
+  auth:
+    handler: handler.auth
+  message:
+    handler: handler.message
+    events:
+      - websocket:
+          route: sendMessage
+          authorizer: auth
+";
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
