@@ -93,7 +93,9 @@ fn try_repo(
             // pre-commit's own store, and cargo's target dir for its `cargo install`: kept
             // between runs so a second run does not rebuild every dependency.
             cmd.env("PRE_COMMIT_HOME", cache.join("home"))
-                .env("CARGO_TARGET_DIR", cache.join("cargo-target"));
+                .env("CARGO_TARGET_DIR", cache.join("cargo-target"))
+                // Without line tables the release build's target dir is a fraction of the size.
+                .env("CARGO_PROFILE_RELEASE_DEBUG", "false");
         }
     }
     let (status, out, err) = support::run(&mut cmd, Duration::from_secs(1500));
