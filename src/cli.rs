@@ -423,7 +423,7 @@ fn check(args: CheckArgs) -> i32 {
             }
             settings.ignore.extend(overrides.1.iter().copied());
             settings.levels.extend(rule_levels.iter().copied());
-            let found = crate::resolved::analyze_alone(
+            let found = crate::analysis::analyze_alone(
                 config,
                 &input.display,
                 &settings,

@@ -10,17 +10,13 @@
 //!   (`provider.logs.websocket.level`), and made to stand for it as a resolved `${self:...}`
 //!   does. What the rules find in it is reported where the variable is written. A value the
 //!   framework left unresolved (still a `${...}`), or a path it does not have, stays unknown.
-//! - [`analyze_alone`]: a service with no YAML or JSON text (`serverless.ts`, `serverless.js`)
-//!   is linted from the resolved configuration alone, and each finding names its
-//!   configuration path (`functions.send.events[0].websocket.authorizer`) instead of a line.
-
-use std::path::Path;
+//! - `analysis::analyze_alone`: a service with no YAML or JSON text (`serverless.ts`,
+//!   `serverless.js`) is linted from the resolved configuration alone, and each finding names
+//!   its configuration path (`functions.send.events[0].websocket.authorizer`) instead of a
+//!   line ([`config_path`], [`node_covering`]).
 
 use serde_json::Value;
 
-use crate::config::Settings;
-use crate::diagnostics::Diagnostic;
-use crate::files::FileSource;
 use crate::resolve::{Outcome, Resolution};
 use crate::span::TextRange;
 use crate::variables;
@@ -51,6 +47,11 @@ impl ResolvedConfig {
             return Err("not a resolved configuration: the JSON is not an object".to_string());
         }
         Ok(ResolvedConfig { value })
+    }
+
+    /// The whole configuration.
+    pub fn value(&self) -> &Value {
+        &self.value
     }
 
     /// The value at a configuration path.
@@ -182,67 +183,8 @@ fn append_value(
     yaml.append_at(Yaml::parse(&text), range, parent)
 }
 
-/// What [`analyze_alone`] found.
-#[derive(Debug)]
-pub struct AloneAnalysis {
-    /// Findings in the resolved configuration: each names its configuration path
-    /// ([`Diagnostic::config_path`]), its range is empty and it has no fix (there is no text
-    /// to point into or edit).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Files the configuration still includes (a `${file(...)}` the framework left alone), with
-    /// their own positions.
-    pub included: Vec<crate::FileAnalysis>,
-}
-
-/// Lints a resolved configuration whose service has no YAML or JSON text (`path`, the
-/// `serverless.ts` or `serverless.js` it came from, is not read: its folder is where handlers
-/// are looked up).
-pub fn analyze_alone(
-    config: &ResolvedConfig,
-    path: &str,
-    settings: &Settings,
-    files: &dyn FileSource,
-) -> AloneAnalysis {
-    let text = serde_json::to_string_pretty(&config.value).unwrap_or_default();
-    // Linted as JSON (the values are typed, as the framework holds them), in the service folder.
-    let as_json = Path::new(path)
-        .with_file_name("serverless.resolved.json")
-        .to_string_lossy()
-        .into_owned();
-    let service = crate::analyze_service(&text, &as_json, settings, files);
-    let yaml = &service.main.yaml;
-    let path_of = |range: TextRange| -> String {
-        node_covering(yaml, range)
-            .and_then(|node| config_path(yaml, node))
-            .map(|path| display_path(&path))
-            .unwrap_or_default()
-    };
-    let diagnostics = service
-        .main
-        .diagnostics
-        .into_iter()
-        .map(|mut diagnostic| {
-            diagnostic.config_path = Some(path_of(diagnostic.range));
-            diagnostic.range = TextRange::empty(0);
-            diagnostic.fix = None;
-            for related in &mut diagnostic.related {
-                if related.path.is_none() {
-                    let at = path_of(related.range);
-                    related.message = format!("{} (at `{at}`)", related.message);
-                    related.range = TextRange::empty(0);
-                }
-            }
-            diagnostic
-        })
-        .collect();
-    AloneAnalysis {
-        diagnostics,
-        included: service.included,
-    }
-}
-
 /// The smallest node whose range holds all of `range`.
-fn node_covering(yaml: &Yaml, range: TextRange) -> Option<NodeId> {
+pub fn node_covering(yaml: &Yaml, range: TextRange) -> Option<NodeId> {
     let mut node = yaml.node_at(range.start)?;
     for _ in 0..MAX_PATH_LENGTH {
         let own = yaml.range(node);

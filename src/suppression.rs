@@ -152,15 +152,16 @@ fn find(text: &str, yaml: &Yaml, index: &LineIndex) -> Vec<Suppression> {
     found
 }
 
-/// Drops suppressed diagnostics and adds WS901/WS902 for the comments. `rules_ran` is false when
-/// the file did not parse: then no suppression can be called unused.
+/// Drops suppressed diagnostics and adds WS901/WS902 for the comments. `ran` tells the rules
+/// that had their say: only their codes can be called unused (none while the file does not
+/// parse; not WS702 for a text linted without its service's files).
 pub fn apply(
     text: &str,
     yaml: &Yaml,
     index: &LineIndex,
     settings: &Settings,
     diagnostics: Vec<Diagnostic>,
-    rules_ran: bool,
+    ran: &dyn Fn(&rules::Rule) -> bool,
 ) -> Vec<Diagnostic> {
     let mut suppressions = find(text, yaml, index);
     if suppressions.is_empty() {
@@ -198,6 +199,8 @@ pub fn apply(
             kept.push(diagnostic);
         }
     }
+    // A comment is unused only when the rules it could silence had their say.
+    let rules_ran = rules::all().iter().any(|r| ran(r));
     let unused_rule = &rule_docs::unused_suppression::RULE;
     let invalid_rule = &rule_docs::invalid_suppression::RULE;
     for suppression in &suppressions {
@@ -234,9 +237,10 @@ pub fn apply(
         }
         let unused = |listed: &&ListedCode| {
             !listed.used
-                && listed.code.and_then(rules::find).is_some_and(|r| {
-                    settings.is_enabled(r) && r.code != unused_rule.code && r.check.is_some()
-                })
+                && listed
+                    .code
+                    .and_then(rules::find)
+                    .is_some_and(|r| settings.is_enabled(r) && r.code != unused_rule.code && ran(r))
         };
         let unused_codes: Vec<&ListedCode> = codes.iter().filter(unused).collect();
         let valid_codes = codes.iter().filter(|c| c.code.is_some()).count();

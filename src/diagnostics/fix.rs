@@ -96,7 +96,19 @@ mod tests {
 
     #[test]
     fn overlapping_fixes_wait_for_the_next_round() {
-        let rule = crate::rules::all()[0];
+        struct Rule;
+        impl crate::diagnostics::RuleIdentity for Rule {
+            fn code(&self) -> &'static str {
+                "WS000"
+            }
+            fn name(&self) -> &'static str {
+                "test-rule"
+            }
+            fn default_severity(&self) -> Option<crate::diagnostics::Severity> {
+                None
+            }
+        }
+        let rule = &Rule;
         let text = "abcdef";
         let fix = |range: TextRange, new: &str| {
             Diagnostic::new(rule, range, "x").with_fix(crate::diagnostics::Fix::safe(

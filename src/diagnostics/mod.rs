@@ -125,17 +125,47 @@ pub struct Diagnostic {
     pub tags: Vec<DiagnosticTag>,
     /// Where the finding is in the configuration (`functions.send.events[0].websocket.authorizer`)
     /// when there is no text to point into: the configuration the framework resolved for a
-    /// `serverless.ts` or `serverless.js` (see `crate::resolved`). `None` otherwise.
+    /// `serverless.ts` or `serverless.js` (see the `resolved` module). `None` otherwise.
     pub config_path: Option<String>,
+}
+
+/// Who raises a diagnostic: the code, name and default severity it carries. The rule catalog
+/// (`rules::Rule`) implements it; diagnostics know nothing else about rules, so the catalog can
+/// depend on this module and not the other way round.
+pub trait RuleIdentity {
+    /// `WS201`.
+    fn code(&self) -> &'static str;
+    /// `authorizer-not-on-connect`.
+    fn name(&self) -> &'static str;
+    /// `None`: off unless the configuration turns it on.
+    fn default_severity(&self) -> Option<Severity>;
+}
+
+impl<T: RuleIdentity + ?Sized> RuleIdentity for &T {
+    fn code(&self) -> &'static str {
+        (**self).code()
+    }
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn default_severity(&self) -> Option<Severity> {
+        (**self).default_severity()
+    }
 }
 
 impl Diagnostic {
     /// A diagnostic of `rule` at its default severity (the configuration may change it later).
-    pub fn new(rule: &crate::rules::Rule, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &(impl RuleIdentity + ?Sized),
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.default_severity.unwrap_or(Severity::Warning),
+            code: rule.code(),
+            name: rule.name(),
+            // A rule that is off by default still speaks when turned on; until the
+            // configuration says how loud, a warning.
+            severity: rule.default_severity().unwrap_or(Severity::Warning),
             message: message.into(),
             range,
             related: Vec::new(),
@@ -174,4 +204,17 @@ impl Diagnostic {
         self.tags.push(tag);
         self
     }
+}
+
+/// Output order: by position, then code, then message; exact repeats removed.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code, &a.message).cmp(&(
+            b.range.start,
+            b.range.end,
+            b.code,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
 }

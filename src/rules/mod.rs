@@ -5,8 +5,12 @@
 //! Registering a rule: write `src/rules/<group>/<rule_name>.rs` with `declare_rule!`, then add it
 //! to the group's `RULES` list.
 
+use std::path::Path;
+
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::files::ProjectFiles;
 use crate::model::{FileFormat, Service};
+use crate::resolve::{MissingInclude, OverBudget};
 use crate::yaml::Yaml;
 
 mod authorizers;
@@ -39,7 +43,8 @@ pub struct Rule {
     pub fix: FixAvailability,
     /// Markdown: What it does / Why is this bad? / Example / Use instead.
     pub doc: &'static str,
-    /// `None` for the rules whose diagnostics come from elsewhere (suppression comments).
+    /// `None` for the rules whose diagnostics come from elsewhere (suppression comments are
+    /// matched with the findings of all the others, after they ran).
     pub check: Option<fn(&Context, &mut Vec<Diagnostic>)>,
 }
 
@@ -77,6 +82,18 @@ impl Rule {
     }
 }
 
+impl crate::diagnostics::RuleIdentity for Rule {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn default_severity(&self) -> Option<Severity> {
+        self.default_severity
+    }
+}
+
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.code, self.name)
@@ -108,7 +125,8 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
-/// What a rule sees: the text, its tree, the service model. No IO.
+/// What a rule sees: the text, its tree, the service model, what resolving the variables found
+/// and, when a whole service is linted, its files (read only inside the project).
 pub struct Context<'a> {
     pub text: &'a str,
     pub yaml: &'a Yaml,
@@ -116,6 +134,15 @@ pub struct Context<'a> {
     pub format: FileFormat,
     /// Extra variable sources the configuration file names (`[variables] sources`).
     pub variable_sources: &'a [String],
+    /// The service's files when the whole service is linted (the command line, an editor with
+    /// the folder open); `None` for a text linted on its own, which sees no other file.
+    pub files: Option<&'a ProjectFiles<'a>>,
+    /// The service folder: where handlers and `${file(...)}` paths are looked up.
+    pub dir: &'a Path,
+    /// `${file(...)}` includes that resolution found missing or outside the project.
+    pub missing_includes: &'a [MissingInclude],
+    /// Values resolution stopped building because they grew past the size budget.
+    pub over_budget: &'a [OverBudget],
     /// What several rules derive from the same tree, computed by the first that asks.
     pub(crate) shared: Shared<'a>,
 }
@@ -134,7 +161,29 @@ impl<'a> Context<'a> {
             service,
             format,
             variable_sources,
+            files: None,
+            dir: Path::new(""),
+            missing_includes: &[],
+            over_budget: &[],
             shared: Shared::default(),
+        }
+    }
+
+    /// The context of a whole service: its folder and its files.
+    pub fn with_files(self, files: Option<&'a ProjectFiles<'a>>, dir: &'a Path) -> Context<'a> {
+        Context { files, dir, ..self }
+    }
+
+    /// What resolving the variables found that rules report (WS604, WS605).
+    pub fn with_resolution(
+        self,
+        missing_includes: &'a [MissingInclude],
+        over_budget: &'a [OverBudget],
+    ) -> Context<'a> {
+        Context {
+            missing_includes,
+            over_budget,
+            ..self
         }
     }
 }
@@ -183,16 +232,16 @@ impl<'a> Context<'a> {
     }
 }
 
-/// WS604 and WS702 need other files than the linted one: the service pipeline
-/// (`crate::analyze_service`) runs them with its file source. WS605 reports what resolution
-/// found.
-pub(crate) use functions::handler_file_missing::{
-    check as handler_file_missing, RULE as HANDLER_FILE_MISSING,
-};
-pub(crate) use variables::include_not_found::{
-    report as include_not_found, RULE as INCLUDE_NOT_FOUND,
-};
-pub(crate) use variables::variable_budget::{report as variable_budget, RULE as VARIABLE_BUDGET};
+/// Whether a rule looks at other files than the linted one (WS604, WS702): for a text linted
+/// on its own, it has nothing to say either way.
+pub fn reads_service_files(rule: &Rule) -> bool {
+    [
+        &functions::handler_file_missing::RULE,
+        &variables::include_not_found::RULE,
+    ]
+    .iter()
+    .any(|r| std::ptr::eq(*r, rule))
+}
 
 /// Every rule, in catalog order.
 pub fn all() -> &'static [&'static Rule] {

@@ -328,7 +328,7 @@ fn walk(ctx: &Context) -> Vec<Diagnostic> {
     };
     walker.walk();
     let mut out = walker.out;
-    crate::sort_and_dedup(&mut out);
+    crate::diagnostics::sort_and_dedup(&mut out);
     out
 }
 

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::files::{normalize, FileSource, ProjectFiles};
+use crate::files::{normalize, FileSource};
 use crate::rules::edits::known_str;
 use crate::rules::{declare_rule, Context};
 use crate::yaml::Entry;
@@ -56,7 +56,7 @@ declare_rule! {
         name: "handler-file-missing",
         severity: Some(Severity::Warning),
         fix: None,
-        check: None,
+        check: Some(check),
     };
 }
 
@@ -76,9 +76,13 @@ const BUNDLERS: &[&str] = &[
 
 const SOURCE_FOLDERS: &[&str] = &["src", "lib", "source", "app", "functions", "handlers"];
 
-/// Runs with the service's files: `dir` is the service folder. Nothing outside the project is
-/// looked at: a handler there is not reported either way.
-pub(crate) fn check(ctx: &Context, files: &ProjectFiles, dir: &Path, out: &mut Vec<Diagnostic>) {
+/// Runs with the service's files (`ctx.dir` is the service folder). Nothing outside the
+/// project is looked at: a handler there is not reported either way.
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(files) = ctx.files else {
+        return;
+    };
+    let dir = ctx.dir;
     let yaml = ctx.yaml;
     // Nothing to compare with when the folder is not there (an unsaved editor buffer).
     if !files.is_dir(if dir.as_os_str().is_empty() {

@@ -1,6 +1,6 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::resolve::MissingInclude;
-use crate::rules::declare_rule;
+use crate::rules::{declare_rule, Context};
 
 declare_rule! {
     /// ## What it does
@@ -54,13 +54,21 @@ declare_rule! {
         name: "include-not-found",
         severity: Some(Severity::Warning),
         fix: None,
-        check: None,
+        check: Some(check),
     };
 }
 
 /// Reports the includes resolution found missing or outside the project (it reads the
 /// files, rules do not). Nothing of an outside file is in the message: it was never read.
-pub(crate) fn report(missing: &[MissingInclude], out: &mut Vec<Diagnostic>) {
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // A text linted on its own includes nothing: there is nothing to say about its includes.
+    if ctx.files.is_none() {
+        return;
+    }
+    report(ctx.missing_includes, out);
+}
+
+fn report(missing: &[MissingInclude], out: &mut Vec<Diagnostic>) {
     for include in missing {
         let diagnostic = if include.outside {
             Diagnostic::new(

@@ -1,6 +1,6 @@
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::resolve::{Budget, OverBudget, MAX_TOTAL_BYTES, MAX_VALUE_BYTES};
-use crate::rules::declare_rule;
+use crate::resolve::{Budget, MAX_TOTAL_BYTES, MAX_VALUE_BYTES};
+use crate::rules::{declare_rule, Context};
 
 declare_rule! {
     /// ## What it does
@@ -66,13 +66,13 @@ declare_rule! {
         name: "variable-budget",
         severity: Some(Severity::Warning),
         fix: None,
-        check: None,
+        check: Some(check),
     };
 }
 
 /// Reports the values resolution stopped (it builds the values, rules do not).
-pub(crate) fn report(over: &[OverBudget], out: &mut Vec<Diagnostic>) {
-    for value in over {
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for value in ctx.over_budget {
         let (what, limit) = match value.budget {
             Budget::Value => ("this value would grow past", MAX_VALUE_BYTES),
             Budget::Total => (

@@ -14,11 +14,11 @@
 //! - Last line of defence: each round's text is parsed again; a round that adds a syntax error
 //!   stops everything, the original text is kept and the fix at fault is named.
 
+use super::Analysis;
 use crate::config::Settings;
 use crate::diagnostics::{apply_edits, Diagnostic, Edit, Fix};
 use crate::span::{LineIndex, TextRange};
 use crate::yaml::{NodeKind, Yaml, YamlErrorKind};
-use crate::Analysis;
 
 /// Fix rounds before giving up on a text whose fixes keep producing new fixes.
 pub const MAX_FIX_ROUNDS: usize = 10;
@@ -77,7 +77,7 @@ pub struct Fixed {
 /// between, until none applies or [`MAX_FIX_ROUNDS`] have run. Pure: text in, text out. What
 /// `--fix`, `--diff` and the editor's "fix all" do.
 pub fn fix(text: &str, path: &str, settings: &Settings, include_unsafe: bool) -> Fixed {
-    let original = crate::analyze(text, path, settings);
+    let original = super::analyze(text, path, settings);
     fix_from(text, path, settings, include_unsafe, original)
 }
 
@@ -105,7 +105,7 @@ fn fix_from(
         let Some(next) = apply_edits(&current, &edits).filter(|next| *next != current) else {
             break;
         };
-        let next_analysis = crate::analyze(&next, path, settings);
+        let next_analysis = super::analyze(&next, path, settings);
         if let Some(error) = new_syntax_error(&last.yaml, &next_analysis.yaml) {
             let refused = blame(&current, path, settings, &chosen, last, error);
             return Fixed {
@@ -307,7 +307,7 @@ fn blame(
         let Some(alone) = apply_edits(text, &fix.edits) else {
             continue;
         };
-        let after = crate::analyze(&alone, path, settings);
+        let after = super::analyze(&alone, path, settings);
         if let Some(error) = new_syntax_error(&analysis.yaml, &after.yaml) {
             return refusal(diagnostic, error);
         }
@@ -421,7 +421,7 @@ mod tests {
     fn a_round_that_breaks_the_file_is_refused_and_the_fix_named() {
         let text = "service: a\nprovider:\n  name: aws\ncustom:\n  a: &x 1\n  b: *x\n";
         let settings = Settings::default();
-        let mut analysis = crate::analyze(text, "serverless.yml", &settings);
+        let mut analysis = crate::analysis::analyze(text, "serverless.yml", &settings);
         assert!(analysis.yaml.errors().is_empty());
         let start = text.find("  a:").unwrap();
         let end = text.find("  b:").unwrap();
@@ -453,7 +453,7 @@ mod tests {
     #[test]
     fn a_fix_whose_diagnostic_reads_what_another_fix_edits_waits_for_the_next_round() {
         let text = "service: a\nprovider:\n  name: aws\ncustom:\n  x: 1\n  y: 2\n  z: 3\n";
-        let mut analysis = crate::analyze(text, "serverless.yml", &Settings::default());
+        let mut analysis = crate::analysis::analyze(text, "serverless.yml", &Settings::default());
         let rule = crate::rules::all()[0];
         let at = |s: &str| {
             let start = text.find(s).unwrap();
