@@ -2043,6 +2043,41 @@ async fn pulled_diagnostics_reach_included_files_that_are_not_open() {
     client.shutdown().await;
 }
 
+/// WS704 in an included `resources:` file that is not open reaches the client through
+/// `workspace/diagnostic`, on the included file's line.
+#[tokio::test]
+async fn pulled_diagnostics_report_unknown_generated_names_in_included_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "service: chat\nprovider:\n  name: aws\nfunctions:\n  connect:\n    handler: handler.connect\n    events:\n      - websocket: $connect\nresources: ${file(./resources.yml)}\n";
+    let resources = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    DependsOn: SconnectWebsocketsRoute\n    Properties:\n      TopicName: !Ref SConnectWebsocketsRoute\n";
+    std::fs::write(dir.path().join("serverless.yml"), main).unwrap();
+    std::fs::write(dir.path().join("resources.yml"), resources).unwrap();
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    let main_uri = file_uri(&dir.path().join("serverless.yml"));
+    let resources_uri = file_uri(&dir.path().join("resources.yml"));
+    let (mut client, _) =
+        TestClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": main_uri, "languageId": "yaml", "version": 1, "text": main}}),
+        )
+        .await;
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{report}");
+    assert_eq!(items[0]["uri"], resources_uri.as_str());
+    assert_eq!(codes(&items[0]["items"]), ["WS704"]);
+    // The name after `!Ref` on line 6 (0-based 5); the correct `DependsOn` above is silent.
+    assert_eq!(
+        items[0]["items"][0]["range"]["start"],
+        json!({"line": 5, "character": 22})
+    );
+    client.shutdown().await;
+}
+
 /// A service whose handler file is missing (WS702), then created on disk.
 fn handler_service(dir: &std::path::Path) -> (String, String) {
     let text = "service: chat\nprovider:\n  name: aws\nfunctions:\n  connect:\n    handler: handler.connect\n    events:\n      - websocket: $connect\n";
