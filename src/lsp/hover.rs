@@ -140,6 +140,21 @@ fn generated_ids(current: &Snapshot, offset: usize) -> Option<(String, TextRange
 /// A reference to a generated logical ID under the cursor (`Ref`, `Fn::GetAtt`, `DependsOn`,
 /// `Fn::Sub`, long or short form): the resource it names and what generates it.
 fn generated_reference(current: &Snapshot, offset: usize) -> Option<(String, TextRange)> {
+    // Finding the references walks the whole tree: only for a word that could be one.
+    let text = current.text.as_str();
+    let offset = crate::span::floor_char_boundary(text, offset.min(text.len()));
+    let is_name = |c: char| c.is_ascii_alphanumeric();
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_name(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[offset..]
+        .find(|c| !is_name(c))
+        .map_or(text.len(), |i| offset + i);
+    if !crate::model::generated::in_websocket_namespace(&text[start..end]) {
+        return None;
+    }
     let analysis = &current.analysis;
     let yaml = &analysis.yaml;
     let (reference, at) = crate::model::generated::references(yaml)
