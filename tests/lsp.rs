@@ -1895,10 +1895,17 @@ functions:
     handler: handler.sendMessage
     events:
       - websocket: sendMessage
+resources:
+  Resources:
+    Topic:
+      Type: AWS::SNS::Topic
+      DependsOn:
+        - WebsocketsApi
+        - Sen
 ";
 
-/// `!Ref`, `!GetAtt` and `!Sub` (and a `${` in `Fn::Sub`) get the same generated names as
-/// `Ref:`: completion, hover and go to definition.
+/// `!Ref`, `!GetAtt` and `!Sub` (and a `${` in `Fn::Sub`, an item of a `DependsOn` list) get
+/// the same generated names as `Ref:`: completion, hover and go to definition.
 #[tokio::test]
 async fn generated_logical_ids_in_tag_forms_and_sub_templates() {
     let text = GENERATED_TAGS;
@@ -1926,6 +1933,17 @@ async fn generated_logical_ids_in_tag_forms_and_sub_templates() {
         integration["textEdit"]["range"]["start"],
         at(text, "NEXT_ATT: !GetAtt "),
         "the edit replaces the name typed, not the tag"
+    );
+    // An item of a `DependsOn` list.
+    let items = complete(&mut client, &uri, text, "        - Sen").await;
+    let list = items.get("items").unwrap_or(&items).as_array().unwrap();
+    let integration = list
+        .iter()
+        .find(|i| i["label"] == "SendMessageWebsocketsIntegration")
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(
+        integration["textEdit"]["range"]["start"],
+        at(text, "- WebsocketsApi\n        - ")
     );
     // The attribute after the name's `.` is not a logical ID.
     let items = complete(&mut client, &uri, text, "sendMessageWebsocketsRoute.").await;

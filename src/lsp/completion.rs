@@ -369,8 +369,9 @@ fn generated_names(
     })
 }
 
-/// The generated logical IDs where a name is typed inside a value: after `!Ref ` or
-/// `!GetAtt ` (the name, not the attribute after its `.`), and after `${` in an `Fn::Sub` or
+/// The generated logical IDs where a name is typed inside a value: an item of a `DependsOn`
+/// list, after `!Ref ` or `!GetAtt ` (the name, not the attribute after its `.`), and after
+/// `${` in an `Fn::Sub` or
 /// `!Sub` template, where the variable sources stay on offer too (the framework resolves its
 /// own variables there first). With the items, the part of the prefix they complete.
 fn generated_in_value<'c>(
@@ -383,7 +384,13 @@ fn generated_in_value<'c>(
     let tagged = ["!Ref ", "!GetAtt "]
         .iter()
         .find_map(|tag| prefix.strip_prefix(tag));
-    let from = if let Some(rest) = tagged {
+    let depends_on_item = cursor.slot == Slot::Key && path.ends_with(&["DependsOn", "-"]);
+    let from = if depends_on_item {
+        if prefix.contains([':', ' ', '$']) {
+            return None;
+        }
+        0
+    } else if let Some(rest) = tagged {
         let name = rest.trim_start_matches([' ', '"', '\'']);
         if name.contains(['.', ' ']) {
             return None;
@@ -407,7 +414,7 @@ fn generated_in_value<'c>(
         cursor.replace.end.max(start + prefix.len()),
     ));
     let mut items: Vec<lsp::CompletionItem> = generated_names(model, range).collect();
-    if tagged.is_none() {
+    if tagged.is_none() && !depends_on_item {
         if let Some((sources, _)) = inside_value(cursor, path, converter, model) {
             items.extend(sources);
         }
