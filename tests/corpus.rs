@@ -159,7 +159,7 @@ fn resolution_statistics() {
         let text = read(&path);
         let name = path.to_string_lossy().to_string();
         let values = ws_lint::yaml::Yaml::parse(&text);
-        total_values += ws_lint::variables::scan(&values).len();
+        total_values += ws_lint::variables::scan(&values, None).len();
         let service = ws_lint::analyze_service(
             &text,
             &name,

@@ -1872,6 +1872,149 @@ async fn generated_logical_ids_in_hover_definition_and_completion() {
     client.shutdown().await;
 }
 
+const GENERATED_TAGS: &str = "service: chat
+provider:
+  name: aws
+  environment:
+    API_ID: !Ref WebsocketsApi
+    ROUTE_ID: !GetAtt sendMessageWebsocketsRoute.RouteId
+    URL: !Sub \"wss://${WebsocketsApi}.execute-api.${AWS::Region}.amazonaws.com\"
+    NEXT_REF: !Ref 
+    NEXT_ATT: !GetAtt Send
+    NEXT_SUB: !Sub \"wss://${Web\"
+    NEXT_LONG_SUB:
+      Fn::Sub: \"arn:aws:execute-api:${AWS::Region}:${se\"
+    PLAIN: \"${\"
+functions:
+  connect:
+    handler: handler.connect
+    events:
+      - websocket:
+          route: $connect
+  sendMessage:
+    handler: handler.sendMessage
+    events:
+      - websocket: sendMessage
+resources:
+  Resources:
+    Topic:
+      Type: AWS::SNS::Topic
+      DependsOn:
+        - WebsocketsApi
+        - Sen
+";
+
+/// `!Ref`, `!GetAtt` and `!Sub` (and a `${` in `Fn::Sub`, an item of a `DependsOn` list) get
+/// the same generated names as `Ref:`: completion, hover and go to definition.
+#[tokio::test]
+async fn generated_logical_ids_in_tag_forms_and_sub_templates() {
+    let text = GENERATED_TAGS;
+    let mut client = TestClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, text).await;
+    let has = |labels: &[String], id: &str| labels.iter().any(|l| l == id);
+    // After `!Ref ` and `!GetAtt `: every generated name, replacing what is typed of it.
+    let items = complete(&mut client, &uri, text, "NEXT_REF: !Ref ").await;
+    let ref_labels = labels(&items);
+    for id in [
+        "WebsocketsApi",
+        "SconnectWebsocketsRoute",
+        "SendMessageWebsocketsIntegration",
+    ] {
+        assert!(has(&ref_labels, id), "{id}: {ref_labels:?}");
+    }
+    let items = complete(&mut client, &uri, text, "NEXT_ATT: !GetAtt Send").await;
+    let list = items.get("items").unwrap_or(&items).as_array().unwrap();
+    let integration = list
+        .iter()
+        .find(|i| i["label"] == "SendMessageWebsocketsIntegration")
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(
+        integration["textEdit"]["range"]["start"],
+        at(text, "NEXT_ATT: !GetAtt "),
+        "the edit replaces the name typed, not the tag"
+    );
+    // An item of a `DependsOn` list.
+    let items = complete(&mut client, &uri, text, "        - Sen").await;
+    let list = items.get("items").unwrap_or(&items).as_array().unwrap();
+    let integration = list
+        .iter()
+        .find(|i| i["label"] == "SendMessageWebsocketsIntegration")
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(
+        integration["textEdit"]["range"]["start"],
+        at(text, "- WebsocketsApi\n        - ")
+    );
+    // The attribute after the name's `.` is not a logical ID.
+    let items = complete(&mut client, &uri, text, "sendMessageWebsocketsRoute.").await;
+    assert!(!has(&labels(&items), "WebsocketsApi"), "{items}");
+    // After `${` in `!Sub` and `Fn::Sub`: the generated names and the variable sources.
+    let items = complete(&mut client, &uri, text, "NEXT_SUB: !Sub \"wss://${Web").await;
+    let sub_labels = labels(&items);
+    assert!(has(&sub_labels, "WebsocketsApi"), "{sub_labels:?}");
+    assert!(has(&sub_labels, "self:"), "{sub_labels:?}");
+    let list = items.get("items").unwrap_or(&items).as_array().unwrap();
+    let api = list.iter().find(|i| i["label"] == "WebsocketsApi").unwrap();
+    assert_eq!(
+        api["textEdit"]["range"]["start"],
+        at(text, "NEXT_SUB: !Sub \"wss://${")
+    );
+    let items = complete(&mut client, &uri, text, "${AWS::Region}:${se").await;
+    let long_labels = labels(&items);
+    assert!(
+        has(&long_labels, "sendMessageWebsocketsRoute"),
+        "{long_labels:?}"
+    );
+    // Outside `Fn::Sub`, `${` starts a Serverless variable only.
+    let items = complete(&mut client, &uri, text, "PLAIN: \"${").await;
+    let plain_labels = labels(&items);
+    assert!(
+        has(&plain_labels, "self:") && !has(&plain_labels, "WebsocketsApi"),
+        "{plain_labels:?}"
+    );
+    // Hover on a name in `!Ref` and in `!Sub`: the resource it names.
+    let hover = hover_text(&mut client, &uri, text, "API_ID: !Ref Websock").await;
+    assert!(
+        hover.contains("`WebsocketsApi`: AWS::ApiGatewayV2::Api"),
+        "{hover}"
+    );
+    let hover = hover_text(&mut client, &uri, text, "URL: !Sub \"wss://${Websock").await;
+    assert!(
+        hover.contains("`WebsocketsApi`: AWS::ApiGatewayV2::Api"),
+        "{hover}"
+    );
+    let hover = hover_text(&mut client, &uri, text, "!GetAtt sendMess").await;
+    assert!(
+        hover.contains("`sendMessageWebsocketsRoute`: AWS::ApiGatewayV2::Route")
+            && hover.contains("`sendMessage`"),
+        "{hover}"
+    );
+    // Definition from `!GetAtt Name.Attr` → the route; from `!Sub` → the first event.
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(text, "!GetAtt sendMess")}),
+        )
+        .await;
+    assert_eq!(
+        def["range"]["start"],
+        at(text, "      - websocket: "),
+        "{def}"
+    );
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(text, "URL: !Sub \"wss://${Websock")}),
+        )
+        .await;
+    assert_eq!(
+        def["range"]["start"],
+        at(text, "    events:\n      - "),
+        "{def}"
+    );
+    client.shutdown().await;
+}
+
 /// In pull mode, the files an open service includes that are not open themselves get their
 /// diagnostics through `workspace/diagnostic`.
 #[tokio::test]
@@ -1915,6 +2058,41 @@ async fn pulled_diagnostics_reach_included_files_that_are_not_open() {
         .request("workspace/diagnostic", json!({"previousResultIds": []}))
         .await;
     assert_eq!(report["items"], json!([]));
+    client.shutdown().await;
+}
+
+/// WS704 in an included `resources:` file that is not open reaches the client through
+/// `workspace/diagnostic`, on the included file's line.
+#[tokio::test]
+async fn pulled_diagnostics_report_unknown_generated_names_in_included_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "service: chat\nprovider:\n  name: aws\nfunctions:\n  connect:\n    handler: handler.connect\n    events:\n      - websocket: $connect\nresources: ${file(./resources.yml)}\n";
+    let resources = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    DependsOn: SconnectWebsocketsRoute\n    Properties:\n      TopicName: !Ref SConnectWebsocketsRoute\n";
+    std::fs::write(dir.path().join("serverless.yml"), main).unwrap();
+    std::fs::write(dir.path().join("resources.yml"), resources).unwrap();
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    let main_uri = file_uri(&dir.path().join("serverless.yml"));
+    let resources_uri = file_uri(&dir.path().join("resources.yml"));
+    let (mut client, _) =
+        TestClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": main_uri, "languageId": "yaml", "version": 1, "text": main}}),
+        )
+        .await;
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{report}");
+    assert_eq!(items[0]["uri"], resources_uri.as_str());
+    assert_eq!(codes(&items[0]["items"]), ["WS704"]);
+    // The name after `!Ref` on line 6 (0-based 5); the correct `DependsOn` above is silent.
+    assert_eq!(
+        items[0]["items"][0]["range"]["start"],
+        json!({"line": 5, "character": 22})
+    );
     client.shutdown().await;
 }
 

@@ -205,7 +205,8 @@ impl Service {
     }
 }
 
-/// The one major version a semver range allows, if it allows exactly one.
+/// The one major version a semver range allows, if it allows exactly one (an open range from
+/// the newest major version counts as that one).
 pub fn framework_major(range: &str) -> Option<u64> {
     if range.contains("||") || variables::has_variable(range) {
         return None;
@@ -235,9 +236,14 @@ pub fn framework_major(range: &str) -> Option<u64> {
     }
     match (lowest, highest) {
         (Some(low), Some(high)) if low == high => Some(low),
+        // `>=4.0.0`: only v4 satisfies it until another major version ships.
+        (Some(LATEST_MAJOR), None) => Some(LATEST_MAJOR),
         _ => None,
     }
 }
+
+/// The framework's newest major version (facts §0).
+const LATEST_MAJOR: u64 = 4;
 
 fn lower_api_owner(yaml: &Yaml, entry: Entry) -> ApiOwner {
     let value = yaml.resolve(entry.value);
@@ -412,6 +418,9 @@ mod tests {
             (">=4 <=4.9", Some(4)),
             ("3.x", Some(3)),
             (">=3", None),
+            (">=4.0.0", Some(4)),
+            ("4.1.2", Some(4)),
+            (">=5", None),
             ("3 || 4", None),
             (">=3.0.0 <5.0.0", None),
             ("${env:VERSION}", None),

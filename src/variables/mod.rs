@@ -17,7 +17,8 @@ mod parser;
 mod tests;
 
 pub use parser::{
-    parse, Arg, ArgValue, ErrorCode, Literal, Parsed, Segment, Source, SyntaxError, Variable, V4,
+    parse, parse_with, Arg, ArgValue, ErrorCode, Literal, Parsed, Segment, Source, SyntaxError,
+    Variable, V4,
 };
 
 use rustc_hash::FxHashMap;
@@ -51,6 +52,14 @@ pub fn has_variable_for(text: &str, major: Option<u64>) -> bool {
     parsed.has_variables() || parsed.error.is_some() || parsed.too_deep
 }
 
+/// [`parse`] as the framework named by `frameworkVersion` reads `text`: v4 (`major` 4) resolves
+/// `${ self:x }` like `${self:x}`; v3, and a version not named, leave it as text (a version
+/// not named may be either, so such a value is unknown, not resolved: see
+/// [`has_variable_for`]).
+pub fn parse_for(text: &str, major: Option<u64>) -> Parsed {
+    parse_with(text, major == Some(4))
+}
+
 /// A string value holding variables (or a syntax error).
 #[derive(Clone, Debug)]
 pub struct ValueVariables {
@@ -60,15 +69,15 @@ pub struct ValueVariables {
 }
 
 /// Every string value (not key) of the document that holds a variable or a syntax error, in
-/// document order. Linear in the number of nodes: aliases are not followed (their anchors are
-/// values of their own).
-pub fn scan(yaml: &Yaml) -> Vec<ValueVariables> {
-    scan_from(yaml, 0)
+/// document order, read as the framework `major` reads it ([`parse_for`]). Linear in the
+/// number of nodes: aliases are not followed (their anchors are values of their own).
+pub fn scan(yaml: &Yaml, major: Option<u64>) -> Vec<ValueVariables> {
+    scan_from(yaml, 0, major)
 }
 
 /// [`scan`] over the nodes from `first` on: what nodes added to the arena since an earlier
 /// scan hold (nodes are only ever appended, and a mapping's keys come after the mapping).
-pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
+pub fn scan_from(yaml: &Yaml, first: NodeId, major: Option<u64>) -> Vec<ValueVariables> {
     let mut is_key = vec![false; yaml.len().saturating_sub(first)];
     for (_, node) in yaml.nodes().skip(first) {
         if let NodeKind::Mapping { entries, .. } = &node.kind {
@@ -91,7 +100,7 @@ pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
         }
         let parsed = parses
             .entry(&*scalar.value)
-            .or_insert_with(|| std::sync::Arc::new(parse(&scalar.value)));
+            .or_insert_with(|| std::sync::Arc::new(parse_for(&scalar.value, major)));
         if parsed.has_variables() || parsed.error.is_some() {
             out.push(ValueVariables {
                 node: id,

@@ -278,7 +278,7 @@ fn deep_nesting_stays_cheap() {
 fn maps_value_offsets_to_the_text() {
     let text = "a: pre-${self:x}\nb: 'it''s ${self:y}'\nc: \"\\t${self:z}\"\nd: !Sub '${AWS::Region}${self:w}'\ne: >\n  ${self:v}\n";
     let yaml = Yaml::parse(text);
-    let found = scan(&yaml);
+    let found = scan(&yaml, None);
     assert_eq!(found.len(), 5);
     let ranges: Vec<&str> = found
         .iter()
