@@ -1,5 +1,5 @@
-//! Settings for a document: the nearest `ws-lint.toml` (walking up from the document's folder,
-//! stopping at a folder holding `.git`) plus rule levels from the client (initializationOptions
+//! Settings for a document: the nearest `ws-lint.toml` ([`crate::config::find_nearest`], as the
+//! CLI finds it) plus rule levels from the client (initializationOptions
 //! and `workspace/didChangeConfiguration`), the client's words winning.
 
 use std::collections::HashMap;
@@ -81,25 +81,10 @@ impl SettingsState {
         if let Some(found) = self.cache.get(dir) {
             return found.clone();
         }
-        let mut found = None;
-        let mut current = Some(dir);
-        while let Some(folder) = current {
-            let candidate = folder.join("ws-lint.toml");
-            if candidate.is_file() {
-                let display = candidate.display().to_string();
-                let config = std::fs::read_to_string(&candidate)
-                    .map_err(|e| format!("{display}: cannot read: {e}"))
-                    .and_then(|text| {
-                        Config::parse_file(&text, &candidate).map_err(|e| e.to_string())
-                    });
-                found = Some((candidate, config));
-                break;
-            }
-            if folder.join(".git").exists() {
-                break;
-            }
-            current = folder.parent();
-        }
+        let found = crate::config::find_nearest(dir).map(|file| {
+            let config = Config::load(&file);
+            (file, config)
+        });
         self.cache.insert(dir.to_path_buf(), found.clone());
         found
     }
