@@ -26,6 +26,8 @@ mod server;
 mod settings;
 mod state;
 mod symbols;
+#[cfg(test)]
+mod tests;
 mod transport;
 
 use tower_lsp_server::ls_types as lsp;
