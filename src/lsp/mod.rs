@@ -30,6 +30,7 @@ mod symbols;
 mod tests;
 mod transport;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::Server as Transport;
 
@@ -50,35 +51,39 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    let code = runtime.block_on(async {
-        let (service, socket) = service();
-        let state = service.inner().state.clone();
-        // The client's messages pass through `transport`, which answers the faulty ones itself
-        // (tower-lsp-server would stop reading after the first).
-        let (to_server, server_input) = tokio::io::duplex(1 << 16);
-        let (server_output, from_server) = tokio::io::duplex(1 << 16);
-        let (out_tx, out_rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(transport::read_client(
-            tokio::io::stdin(),
-            to_server,
-            out_tx.clone(),
-        ));
-        let reader = tokio::spawn(transport::read_server(from_server, out_tx));
-        let writer = tokio::spawn(transport::write_client(out_rx, tokio::io::stdout()));
-        Transport::new(server_input, server_output, socket)
-            .serve(service)
-            .await;
-        let _ = reader.await;
-        let _ = writer.await;
-        if state.lock().shut_down {
-            0
-        } else {
-            1
-        }
-    });
+    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // A read of stdin may still be blocked (after `exit` with stdin open): do not wait for it.
     runtime.shutdown_background();
     code
+}
+
+/// Serves one client on a byte stream pair, the way [`run_stdio`] serves stdio (tests drive it
+/// in process). Returns the exit code once the server has finished: 0 after `shutdown` then
+/// `exit`, 1 otherwise.
+pub async fn serve(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+) -> i32 {
+    let (service, socket) = service();
+    let state = service.inner().state.clone();
+    // The client's messages pass through `transport`, which answers the faulty ones itself
+    // (tower-lsp-server would stop reading after the first).
+    let (to_server, server_input) = tokio::io::duplex(1 << 16);
+    let (server_output, from_server) = tokio::io::duplex(1 << 16);
+    let (out_tx, out_rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(transport::read_client(input, to_server, out_tx.clone()));
+    let reader = tokio::spawn(transport::read_server(from_server, out_tx));
+    let writer = tokio::spawn(transport::write_client(out_rx, output));
+    Transport::new(server_input, server_output, socket)
+        .serve(service)
+        .await;
+    let _ = reader.await;
+    let _ = writer.await;
+    if state.lock().shut_down {
+        0
+    } else {
+        1
+    }
 }
 
 /// `(start line, start character, end line, end character)` of a content change.
