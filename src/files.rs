@@ -1,6 +1,6 @@
 //! How the core reads files other than the one it lints: through [`FileSource`], so that the
 //! CLI gives it the disk ([`DiskFiles`]), tests an in-memory map ([`MemoryFiles`]) and the
-//! language server its open documents first and the disk second ([`LayeredFiles`]).
+//! language server its open documents ([`OpenFiles`]) over the disk ([`LayeredFiles`]).
 //!
 //! Paths are compared lexically: `a/./b/../c.yml` is `a/c.yml` ([`normalize`]), as the
 //! framework joins them. Only the project boundary ([`ProjectFiles`]) asks a source to resolve
@@ -13,6 +13,9 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+
+mod open;
+pub use open::{OpenDocuments, OpenFiles};
 
 /// Files larger than this are not read (real configuration files are a few KB).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;

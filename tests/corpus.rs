@@ -4,12 +4,12 @@
 //! files is reviewed on purpose), and the syntax verdicts match js-yaml, the framework's YAML
 //! loader.
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use common::*;
+use support::*;
 use ws_lint::config::Settings;
 
 /// In the repository, so a fresh clone tests itself; `WS_LINT_CORPUS` points elsewhere.

@@ -3,9 +3,9 @@
 //! corpus and a synthetic service; after every edit the incrementally updated tree must equal
 //! `Yaml::parse` of the new text, and so must the diagnostics and their positions.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 use ws_lint::config::Settings;
 use ws_lint::span::TextRange;
 use ws_lint::yaml::{Reparse, Yaml};

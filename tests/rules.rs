@@ -2,9 +2,9 @@
 //! `# expect: CODE` comments name (line and code), and the human output is kept as a snapshot.
 //! Files under `tests/fixtures/ok/` must lint clean.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 #[test]
 fn rule_fixtures_report_exactly_what_they_expect() {

@@ -2,13 +2,14 @@
 //! a valid draft-07 schema, accepts the good fixtures and what the framework accepts (type
 //! coercion, shorthand forms, variables), and rejects what the framework rejects.
 
-mod common;
+mod support;
 
 use serde_json::{json, Map, Value};
 use ws_lint::yaml::{NodeId, NodeKind, ScalarValue, Yaml};
 
 fn schema() -> Value {
-    let text = common::read(&common::repo_root().join("schemas/serverless-websocket.schema.json"));
+    let text =
+        support::read(&support::repo_root().join("schemas/serverless-websocket.schema.json"));
     serde_json::from_str(&text).expect("the schema is JSON")
 }
 
@@ -99,9 +100,9 @@ fn provider(body: &str) -> String {
 #[test]
 fn good_fixtures_are_valid() {
     let validator = validator();
-    let dir = common::repo_root().join("tests/fixtures/ok");
-    for path in common::files_in(&dir, &["yml", "yaml"]) {
-        let text = common::read(&path);
+    let dir = support::repo_root().join("tests/fixtures/ok");
+    for path in support::files_in(&dir, &["yml", "yaml"]) {
+        let text = support::read(&path);
         assert_eq!(
             errors(&validator, &text),
             Vec::<String>::new(),
