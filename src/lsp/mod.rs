@@ -1072,13 +1072,6 @@ impl FileSource for CachedDisk<'_> {
     }
 }
 
-/// The folder a document lives in, when it is a file.
-#[allow(dead_code)]
-fn folder_of(uri: &Uri) -> Option<PathBuf> {
-    uri.to_file_path()
-        .and_then(|p| p.parent().map(|p| p.to_path_buf()))
-}
-
 /// `(start line, start character, end line, end character)` of a content change.
 pub type ChangeRange = (u32, u32, u32, u32);
 
