@@ -554,7 +554,7 @@ fn check(args: CheckArgs) -> i32 {
                     diagnostics,
                 } = service.main;
                 // Only the diagnostics are reported: the tree and model are freed off the
-                // critical path (10 ms for a 200,000-line service; the process may exit first).
+                // critical path (slow for a large service; the process may exit first).
                 drop_in_background((yaml, model, line_index));
                 (diagnostics, service.included)
             }
