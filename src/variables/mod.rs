@@ -473,4 +473,3 @@ pub fn self_path_filled_by_framework(path: &str) -> bool {
             | ["functions", _, "name"]
     )
 }
-
