@@ -16,8 +16,8 @@ use super::query::{self, Slot};
 const BUILT_IN_ROUTES: [&str; 3] = ["$connect", "$disconnect", "$default"];
 
 /// At most this many items go back; past it the list is marked incomplete, so the editor asks
-/// again as more is typed (rust-analyzer's `completion.limit`). A 200,000-line service has
-/// 16,000 routes and functions: sending them all on every keystroke costs 150 ms.
+/// again as more is typed (rust-analyzer's `completion.limit`). A large service has tens of
+/// thousands of routes and functions: sending them all on every keystroke is slow.
 const MAX_ITEMS: usize = 200;
 
 pub fn completion(

@@ -41,13 +41,14 @@ pub struct Service {
     /// asks this, so they all agree.
     pub api: ApiOwner,
     /// The framework's major version when `frameworkVersion` names exactly one (`"3"`,
-    /// `^3.38.0`, `>=4.0.0 <5.0.0`): the variable resolvers of v3 and v4 differ (facts §6).
+    /// `^3.38.0`, `>=4.0.0 <5.0.0`): the variable resolvers of v3 and v4 differ.
     pub framework_major: Option<u64>,
-    /// The logical IDs the framework generates for the websocket parts (facts §3.3).
+    /// The logical IDs the framework generates for the websocket parts (`naming.js`).
     pub generated: generated::Generated,
 }
 
-/// Who owns the WebSocket API, from `provider.apiGateway.websocketApiId` (facts §3.6).
+/// Who owns the WebSocket API, from `provider.apiGateway.websocketApiId` (when it is set, the
+/// framework's compileApi returns early).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ApiOwner {
     /// No `websocketApiId` (or an empty one): the framework creates `WebsocketsApi`, its stage,

@@ -1,4 +1,5 @@
-//! The schema the framework validates the websocket parts against (facts.md §1, §2), walked once
+//! The schema the framework validates the websocket parts against (the `websocket` event's in
+//! `compile/events/websockets/index.js`, the provider's in `lib/plugins/aws/provider.js`), walked once
 //! for the three shape rules: unknown keys (WS003), values of a type the framework cannot take
 //! even after AJV's `coerceTypes: 'array'` (WS004), and values it takes only through that
 //! coercion (WS005). Each rule runs the walk and keeps its own findings.

@@ -21,7 +21,7 @@ pub(super) static RULES: &[&Rule] = &[
     &log_level_ignored::RULE,
 ];
 
-/// `provider.logs.websocket` as `lib/stage.js` reads it (facts §3.4).
+/// `provider.logs.websocket` as the websocket compiler's `lib/stage.js` reads it.
 pub(crate) struct WebsocketLogs {
     /// The `websocket` entry under `logs`.
     pub entry: Entry,

@@ -42,7 +42,7 @@ pub(crate) fn coerced_bool(ctx: &Context, node: NodeId) -> Option<bool> {
 }
 
 /// `provider.apiGateway.websocketApiId` when the API is certainly another stack's: the
-/// framework then creates no API, stage, logs or tags (facts §3.6). The model decides
+/// framework then creates no API, stage, logs or tags (compileApi returns early). The model decides
 /// ([`crate::model::ApiOwner`]).
 pub(crate) fn external_api(ctx: &Context) -> Option<Entry> {
     ctx.service.external_api()
