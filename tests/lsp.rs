@@ -1712,7 +1712,7 @@ resources:
 #[tokio::test]
 async fn generated_logical_ids_in_tag_forms_and_sub_templates() {
     let text = GENERATED_TAGS;
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     client.open(&uri, text).await;
     let has = |labels: &[String], id: &str| labels.iter().any(|l| l == id);
@@ -1877,7 +1877,7 @@ async fn pulled_diagnostics_report_unknown_generated_names_in_included_resources
     let main_uri = file_uri(&dir.path().join("serverless.yml"));
     let resources_uri = file_uri(&dir.path().join("resources.yml"));
     let (mut client, _) =
-        TestClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+        LspClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
     client
         .notify(
             "textDocument/didOpen",
