@@ -5,6 +5,7 @@
 //! Lowering never fails and never reports: anything of an unexpected shape is left out here and
 //! reported by the shape rules (WS003–WS005, WS010–WS013), which look at the same nodes.
 
+pub mod coerce;
 pub mod generated;
 
 use crate::variables;
@@ -91,9 +92,11 @@ pub struct WebsocketEvent {
 #[derive(Clone, Debug)]
 pub struct Route {
     pub node: NodeId,
-    /// The route key as the framework sees it after type coercion (`route: 123` is `"123"`).
+    /// The route key as the framework sees it after type coercion (`route: 0x1F` is `"31"`,
+    /// see [`coerce::to_string`]); the written text when it is not known.
     pub key: String,
-    /// False when the value holds a Serverless variable: it is unknown until deploy time.
+    /// False when the value holds a Serverless variable (or is a date): it is unknown until
+    /// deploy time.
     pub known: bool,
 }
 
@@ -376,9 +379,20 @@ fn lower_route(yaml: &Yaml, node: NodeId, major: Option<u64>) -> Option<Route> {
     if matches!(value, ScalarValue::Null | ScalarValue::Tagged) {
         return None;
     }
-    let key = yaml.str(node)?.to_string();
-    let known = !variables::has_variable_for(&key, major);
-    Some(Route { node, key, known })
+    let written = yaml.str(node)?;
+    Some(match coerce::to_string(yaml, node, major) {
+        Some(key) => Route {
+            node,
+            key,
+            known: true,
+        },
+        // A variable (or a date, which AJV does not turn into a string): unknown until deploy.
+        None => Route {
+            node,
+            key: written.to_string(),
+            known: false,
+        },
+    })
 }
 
 fn lower_authorizer_form(yaml: &Yaml, value: NodeId) -> AuthorizerForm {

@@ -21,7 +21,7 @@ use crate::diagnostics::shown;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
-use crate::model::FileFormat;
+use crate::model::{coerce, FileFormat};
 use crate::rules::edits::replace_scalar;
 use crate::rules::{suggest, Context, Rule};
 use crate::span::TextRange;
@@ -93,43 +93,11 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// The string AJV makes of a number or boolean (JavaScript's `"" + value`), when we can be sure
-/// of it: booleans, and plain decimals of up to 15 digits (`42`, `-7`, `1.5`, `1.50` → `1.5`).
+/// The string AJV makes of a number or boolean (JavaScript's `"" + value`).
 pub(crate) fn js_string(ctx: &Context, node: NodeId) -> Option<String> {
     match kind(ctx, node) {
-        Kind::Bool(b) => Some(b.to_string()),
-        Kind::Number => {
-            let text = ctx.yaml.str(node)?;
-            let (sign, unsigned) = match text.strip_prefix('-') {
-                Some(rest) => ("-", rest),
-                None => ("", text.strip_prefix('+').unwrap_or(text)),
-            };
-            let (whole, fraction) = match unsigned.split_once('.') {
-                Some((whole, fraction)) => (whole, fraction),
-                None => (unsigned, ""),
-            };
-            let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-            // `0755` may be octal to the loader: leave leading zeros alone.
-            if whole.is_empty()
-                || !digits(whole)
-                || !digits(fraction)
-                || (whole.len() > 1 && whole.starts_with('0'))
-            {
-                return None;
-            }
-            let whole = whole.trim_start_matches('0');
-            let fraction = fraction.trim_end_matches('0');
-            if whole.len() + fraction.len() > 15 {
-                return None;
-            }
-            let whole = if whole.is_empty() { "0" } else { whole };
-            let number = if fraction.is_empty() {
-                whole.to_string()
-            } else {
-                format!("{whole}.{fraction}")
-            };
-            let sign = if number == "0" { "" } else { sign };
-            Some(format!("{sign}{number}"))
+        Kind::Bool(_) | Kind::Number => {
+            coerce::to_string(ctx.yaml, node, ctx.service.framework_major)
         }
         _ => None,
     }
@@ -138,26 +106,7 @@ pub(crate) fn js_string(ctx: &Context, node: NodeId) -> Option<String> {
 /// The value a number or string takes as a boolean under AJV coercion.
 fn as_coerced_bool(ctx: &Context, node: NodeId) -> Option<bool> {
     match kind(ctx, node) {
-        Kind::Str => match ctx.yaml.str(node)? {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
-        Kind::Number => {
-            let text = ctx.yaml.str(node)?.replace('_', "");
-            let value: f64 = if let Some(hex) = text.strip_prefix("0x") {
-                i64::from_str_radix(hex, 16).ok()? as f64
-            } else {
-                text.parse().ok()?
-            };
-            if value == 1.0 {
-                Some(true)
-            } else if value == 0.0 {
-                Some(false)
-            } else {
-                None
-            }
-        }
+        Kind::Str | Kind::Number => coerce::to_bool(ctx.yaml, node, ctx.service.framework_major),
         _ => None,
     }
 }

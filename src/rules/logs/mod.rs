@@ -1,7 +1,8 @@
 //! WS4xx: `provider.logs.websocket`, the stage's execution and access logs.
 
 use super::Rule;
-use crate::rules::provider::{coerced_bool, external_api};
+use crate::model::coerce;
+use crate::rules::provider::external_api;
 use crate::rules::Context;
 use crate::yaml::{Entry, NodeId, ScalarValue};
 
@@ -42,7 +43,7 @@ impl WebsocketLogs {
         } else if ctx.yaml.is_null(entry.value) {
             Some(false)
         } else {
-            coerced_bool(ctx, entry.value)
+            coerce::truthy(ctx.yaml, entry.value, ctx.service.framework_major)
         };
         Some(WebsocketLogs {
             entry,
@@ -61,7 +62,7 @@ impl WebsocketLogs {
         match self.get(ctx, key) {
             None => Some(true),
             Some(entry) if ctx.yaml.is_null(entry.value) => Some(true),
-            Some(entry) => coerced_bool(ctx, entry.value),
+            Some(entry) => coerce::truthy(ctx.yaml, entry.value, ctx.service.framework_major),
         }
     }
 
@@ -69,7 +70,8 @@ impl WebsocketLogs {
     /// neither used nor validated.
     pub fn execution_logging_off(&self, ctx: &Context) -> Option<Entry> {
         let entry = self.get(ctx, "executionLogging")?;
-        (coerced_bool(ctx, entry.value) == Some(false)).then_some(entry)
+        (coerce::truthy(ctx.yaml, entry.value, ctx.service.framework_major) == Some(false))
+            .then_some(entry)
     }
 
     /// The custom access log `format` entry, when access logs are written with it: logs enabled,

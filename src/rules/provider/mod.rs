@@ -6,11 +6,10 @@
 use super::Rule;
 use crate::diagnostics::Edit;
 use crate::model::FileFormat;
-use crate::rules::edits::known_str;
 use crate::rules::Context;
 use crate::span::TextRange;
 use crate::variables;
-use crate::yaml::{Entry, NodeId, NodeKind, ScalarValue};
+use crate::yaml::{Entry, NodeId, NodeKind};
 
 mod external_api_reserved_route;
 mod ignored_with_external_api;
@@ -26,20 +25,6 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// The old plugin whose keys (`websocketApiName`, `routeKey`...) are valid where it is listed.
 pub(crate) const LEGACY_PLUGIN: &str = "serverless-websockets-plugin";
-
-/// A boolean as the framework sees it after AJV's type coercion (`'true'`, `1`...). `None` when
-/// it is unknown (a variable) or no boolean at all.
-pub(crate) fn coerced_bool(ctx: &Context, node: NodeId) -> Option<bool> {
-    match ctx.yaml.scalar_value(node)? {
-        ScalarValue::Bool(value) => Some(value),
-        ScalarValue::Str | ScalarValue::Int => match known_str(ctx, node)? {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
-}
 
 /// `provider.apiGateway.websocketApiId` when the API is certainly another stack's: the
 /// framework then creates no API, stage, logs or tags (facts §3.6). The model decides
