@@ -7,6 +7,10 @@
 
 pub mod coerce;
 pub mod generated;
+mod logs;
+pub mod schema;
+
+pub use logs::WebsocketLogs;
 
 use crate::variables;
 use crate::yaml::{Entry, NodeId, ScalarValue, Yaml};
@@ -28,6 +32,12 @@ impl FileFormat {
     }
 }
 
+/// The routes API Gateway predefines.
+pub const RESERVED_ROUTES: [&str; 3] = ["$connect", "$disconnect", "$default"];
+
+/// The old plugin whose keys (`websocketApiName`, `routeKey`...) are valid where it is listed.
+pub const LEGACY_PLUGIN: &str = "serverless-websockets-plugin";
+
 #[derive(Clone, Debug, Default)]
 pub struct Service {
     pub root: Option<NodeId>,
@@ -44,6 +54,8 @@ pub struct Service {
     /// The framework's major version when `frameworkVersion` names exactly one (`"3"`,
     /// `^3.38.0`, `>=4.0.0 <5.0.0`): the variable resolvers of v3 and v4 differ (facts §6).
     pub framework_major: Option<u64>,
+    /// `provider.logs.websocket`, when it is written.
+    pub websocket_logs: Option<WebsocketLogs>,
     /// The logical IDs the framework generates for the websocket parts (facts §3.3).
     pub generated: generated::Generated,
 }
@@ -142,6 +154,9 @@ impl Service {
         service.api = service
             .provider_entry(yaml, &["apiGateway", "websocketApiId"])
             .map_or(ApiOwner::Service, |entry| lower_api_owner(yaml, entry));
+        service.websocket_logs = service
+            .provider_entry(yaml, &["logs", "websocket"])
+            .map(|entry| WebsocketLogs::lower(yaml, entry, service.framework_major));
         if let Some(functions) = yaml.get_value(root, "functions") {
             service.functions = lower_functions(yaml, functions);
         }
@@ -183,6 +198,25 @@ impl Service {
         let (last, parents) = path.split_last()?;
         let parent = yaml.path(self.provider?, parents)?;
         yaml.get(parent, last)
+    }
+
+    /// True when some function has a websocket event the framework compiles (`websocket:` with
+    /// a value: a null one is skipped).
+    pub fn has_websocket_events(&self, yaml: &Yaml) -> bool {
+        self.events.iter().any(|e| !yaml.is_null(e.value))
+    }
+
+    /// True when the old `serverless-websockets-plugin` builds the API: `plugins` lists it and
+    /// some event uses its `routeKey` (or there are no websocket events to tell). Where every
+    /// event is written in the framework's own syntax, the plugin has nothing to deploy and the
+    /// framework builds the API.
+    pub fn uses_legacy_plugin(&self, yaml: &Yaml) -> bool {
+        self.has_plugin(LEGACY_PLUGIN)
+            && (self.events.is_empty()
+                || self
+                    .events
+                    .iter()
+                    .any(|e| yaml.get(e.value, "routeKey").is_some()))
     }
 
     pub fn has_plugin(&self, name: &str) -> bool {

@@ -21,6 +21,7 @@ use crate::diagnostics::shown;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
+use crate::model::schema::HTTP_EVENT_KEYS;
 use crate::model::{coerce, FileFormat};
 use crate::rules::edits::replace_scalar;
 use crate::rules::{suggest, Context, Rule};
@@ -179,25 +180,6 @@ impl Object {
         }
     }
 }
-
-/// Settings of `http` events (the framework's and common plugins'), seen on websocket events.
-pub(crate) const HTTP_EVENT_KEYS: &[&str] = &[
-    "path",
-    "method",
-    "cors",
-    "private",
-    "async",
-    "request",
-    "response",
-    "integration",
-    "operationId",
-    "connectionType",
-    "connectionId",
-    "documentation",
-    "reqValidatorName",
-    "caching",
-    "throttling",
-];
 
 /// Settings of REST / HTTP API authorizers that websocket authorizers do not have.
 const HTTP_AUTHORIZER_KEYS: &[&str] = &[

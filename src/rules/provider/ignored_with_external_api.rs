@@ -1,6 +1,5 @@
 use crate::diagnostics::{Diagnostic, DiagnosticTag, Severity};
 use crate::model::coerce;
-use crate::rules::provider::external_api;
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -59,7 +58,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(api) = external_api(ctx) else {
+    let Some(api) = ctx.service.external_api() else {
         return;
     };
     let api_range = ctx.yaml.range(api.key);

@@ -35,8 +35,7 @@ pub(super) static RULES: &[&Rule] = &[
     &route_count_limit::RULE,
 ];
 
-/// The routes API Gateway predefines.
-pub(crate) const RESERVED: [&str; 3] = ["$connect", "$disconnect", "$default"];
+pub(crate) use crate::model::RESERVED_ROUTES as RESERVED;
 
 /// One websocket event's route, as the framework will deploy it.
 pub(crate) struct RouteUse<'a> {

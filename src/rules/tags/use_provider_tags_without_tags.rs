@@ -1,6 +1,5 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::coerce;
-use crate::rules::provider::external_api;
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -61,7 +60,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     // With an external API WS303 reports the setting.
     if coerce::truthy(ctx.yaml, entry.value, ctx.service.framework_major) != Some(true)
-        || external_api(ctx).is_some()
+        || ctx.service.external_api().is_some()
     {
         return;
     }
