@@ -12,8 +12,7 @@ use super::docs::{self, Kind};
 use super::documents::Snapshot;
 use super::hover::is_authorizer_name;
 use super::query::{self, Slot};
-
-const BUILT_IN_ROUTES: [&str; 3] = ["$connect", "$disconnect", "$default"];
+use crate::model::RESERVED_ROUTES;
 
 /// At most this many items go back; past it the list is marked incomplete, so the editor asks
 /// again as more is typed (rust-analyzer's `completion.limit`). A 200,000-line service has
@@ -440,7 +439,7 @@ fn custom_routes<'a>(text: &'a str, model: Option<&'a Snapshot>) -> Vec<&'a str>
         let service = &snapshot.analysis.service;
         routes.extend(service.known_routes().map(|(_, route)| route.key.as_str()));
     }
-    routes.retain(|r| !BUILT_IN_ROUTES.contains(r) && !r.starts_with('$'));
+    routes.retain(|r| !RESERVED_ROUTES.contains(r) && !r.starts_with('$'));
     // Sorted and distinct; a sort of borrowed names is cheaper than a set of 16,000 inserts.
     routes.sort_unstable();
     routes.dedup();

@@ -305,6 +305,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn documents_every_reserved_route() {
+        let documented: Vec<_> = ROUTE_VALUES.iter().map(|(route, _)| *route).collect();
+        assert_eq!(documented, crate::model::RESERVED_ROUTES);
+    }
+
+    #[test]
     fn finds_keys_and_children_in_both_function_forms() {
         let path: Vec<String> = ["functions", "-", "f", "events", "-", "websocket"]
             .iter()
