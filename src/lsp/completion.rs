@@ -109,7 +109,7 @@ fn items<'c>(
         Slot::Key => {
             // A list item of a list-valued key (identitySource).
             if let Some((_, parent)) = path.split_last().filter(|(last, _)| **last == "-") {
-                if docs::key(parent).is_some_and(|d| d.kind == Kind::List) {
+                if docs::key(parent).is_some_and(|d| d.kind() == Kind::List) {
                     values(
                         parent,
                         text,
@@ -131,7 +131,7 @@ fn items<'c>(
                 if present.iter().any(|k| k == name) {
                     continue;
                 }
-                let new_text = match doc.kind {
+                let new_text = match doc.kind() {
                     Kind::Object => format!("{name}:\n"),
                     _ => format!("{name}: "),
                 };
@@ -386,7 +386,7 @@ fn values(
         for (value, detail) in doc.values {
             push(value, Some(detail), lsp::CompletionItemKind::VALUE);
         }
-        if matches!(doc.kind, Kind::Bool | Kind::BoolOrObject) {
+        if matches!(doc.kind(), Kind::Bool | Kind::BoolOrObject) {
             push("true", None, lsp::CompletionItemKind::VALUE);
             push("false", None, lsp::CompletionItemKind::VALUE);
         }

@@ -21,7 +21,7 @@ use crate::diagnostics::shown;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
-use crate::model::schema::HTTP_EVENT_KEYS;
+use crate::model::schema::{self, SchemaKey, ValueType, HTTP_EVENT_KEYS};
 use crate::model::{coerce, FileFormat};
 use crate::rules::edits::replace_scalar;
 use crate::rules::{suggest, Context, Rule};
@@ -122,7 +122,7 @@ enum Expect {
     /// `{type: array, items: {type: string}}` (identitySource).
     StringList,
     /// `{enum: [...]}` or `{const: ...}`: no coercion; scalar values are other rules' business.
-    ScalarOnly(&'static str),
+    ScalarOnly(ValueType),
     /// `authorizer.arn`: an ARN string or one of the CloudFormation functions below.
     Arn,
     /// The value of `websocket:` in an event.
@@ -135,6 +135,43 @@ enum Expect {
     LogsWebsocket,
 }
 
+impl Expect {
+    /// What the walker checks for a key of the schema table; `None` for kinds it does not walk
+    /// into (`websocketApiId`, the legacy plugin's keys).
+    fn of(key: &SchemaKey) -> Option<Expect> {
+        let object = || Object::ALL.into_iter().find(|o| o.path() == key.path);
+        Some(match key.value {
+            ValueType::String => Expect::String,
+            ValueType::Boolean => Expect::Boolean,
+            ValueType::StringList => Expect::StringList,
+            ValueType::OneOf(_) | ValueType::Const(_) => Expect::ScalarOnly(key.value),
+            ValueType::Arn => Expect::Arn,
+            ValueType::StringOrCfFunction => return None,
+            ValueType::StringOrObject | ValueType::BooleanOrObject | ValueType::Object => {
+                match object()? {
+                    Object::Event => Expect::Event,
+                    Object::Authorizer => Expect::Authorizer,
+                    Object::ProviderWebsocket => Expect::ProviderWebsocket,
+                    Object::LogsWebsocket => Expect::LogsWebsocket,
+                }
+            }
+        })
+    }
+}
+
+/// How messages name the values an `enum` or `const` allows: "`INFO` or `ERROR`".
+fn allowed_values(value: ValueType) -> String {
+    match value {
+        ValueType::Const(only) => format!("the string `{only}`"),
+        ValueType::OneOf(values) => values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => "another value".to_string(),
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Object {
     Event,
@@ -144,30 +181,28 @@ enum Object {
 }
 
 impl Object {
-    fn keys(self) -> &'static [(&'static str, Expect)] {
+    const ALL: [Object; 4] = [
+        Object::Event,
+        Object::Authorizer,
+        Object::ProviderWebsocket,
+        Object::LogsWebsocket,
+    ];
+
+    /// Where the object is in the schema table ([`schema::KEYS`]).
+    fn path(self) -> &'static [&'static str] {
         match self {
-            Object::Event => &[
-                ("route", Expect::String),
-                (
-                    "routeResponseSelectionExpression",
-                    Expect::ScalarOnly("the string `$default`"),
-                ),
-                ("authorizer", Expect::Authorizer),
-            ],
-            Object::Authorizer => &[
-                ("name", Expect::String),
-                ("arn", Expect::Arn),
-                ("identitySource", Expect::StringList),
-            ],
-            Object::ProviderWebsocket => &[("useProviderTags", Expect::Boolean)],
-            Object::LogsWebsocket => &[
-                ("accessLogging", Expect::Boolean),
-                ("executionLogging", Expect::Boolean),
-                ("format", Expect::String),
-                ("fullExecutionData", Expect::Boolean),
-                ("level", Expect::ScalarOnly("`INFO` or `ERROR`")),
-            ],
+            Object::Event => &["functions", "*", "events", "-", "websocket"],
+            Object::Authorizer => &["functions", "*", "events", "-", "websocket", "authorizer"],
+            Object::ProviderWebsocket => &["provider", "websocket"],
+            Object::LogsWebsocket => &["provider", "logs", "websocket"],
         }
+    }
+
+    /// The object's keys and what each expects, from the schema table, in its order.
+    fn keys(self) -> Vec<(&'static str, Expect)> {
+        schema::children(self.path())
+            .filter_map(|key| Some((key.name(), Expect::of(key)?)))
+            .collect()
     }
 
     /// "in a websocket event", for messages.
@@ -332,7 +367,8 @@ impl Walker<'_, '_> {
             Expect::String => self.string(key, node, kind, place),
             Expect::Boolean => self.boolean(key, node, kind, place),
             Expect::StringList => self.string_list(node, kind, place),
-            Expect::ScalarOnly(expected) => {
+            Expect::ScalarOnly(allowed) => {
+                let expected = allowed_values(allowed);
                 if matches!(kind, Kind::Mapping | Kind::Sequence | Kind::CfFunction) {
                     let message = format!(
                         "{place} is {}: expected {expected}; the framework's schema rejects it",
