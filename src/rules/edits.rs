@@ -296,6 +296,106 @@ pub(crate) fn scalar_to_mapping(
     ))
 }
 
+/// An edit that writes `value` as a quoted string in place of the scalar `node`.
+pub fn quote_scalar(ctx: &Context, node: NodeId, value: &str) -> Option<Edit> {
+    if ctx.yaml.is_alias(node) {
+        return None;
+    }
+    if ctx.format == FileFormat::Json {
+        let text = serde_json::to_string(value).ok()?;
+        return Some(Edit::replace(ctx.yaml.range(node), text));
+    }
+    replace_scalar(ctx, node, value)
+}
+
+/// Replaces a one-item list by its item: `[x]` → `x`, or `key:\n  - x` → `key: x`.
+pub fn unwrap_one_item_list(
+    ctx: &Context,
+    key: NodeId,
+    list: NodeId,
+    item: NodeId,
+) -> Option<Edit> {
+    let yaml = ctx.yaml;
+    let text = ctx.text;
+    if yaml.is_alias(list) || yaml.is_alias(item) || yaml.tag(item).is_some() {
+        return None;
+    }
+    let scalar = yaml.scalar(item)?;
+    if matches!(scalar.style, ScalarStyle::Literal | ScalarStyle::Folded) {
+        return None;
+    }
+    let item_text = text.get(ctx.yaml.range(item).as_range())?;
+    if item_text.contains('\n')
+        || item_text.starts_with(['-', '?', ':', '#', '&', '*', '!', '|', '>', '%', '@', '`'])
+    {
+        return None;
+    }
+    let list_range = ctx.yaml.range(list);
+    let list_text = text.get(list_range.as_range())?;
+    if list_text.starts_with('[') {
+        if list_text.contains('\n') || list_text.contains('#') {
+            return None;
+        }
+        return Some(Edit::replace(list_range, item_text));
+    }
+    // Block list: only when nothing but `:` and white space separates the key from it.
+    let key_end = ctx.yaml.range(key).end;
+    let between = text.get(key_end..list_range.start)?;
+    let after_colon = between.trim_start_matches(' ').strip_prefix(':')?;
+    if !after_colon.chars().all(char::is_whitespace) || list_text.contains('#') {
+        return None;
+    }
+    let rest = list_text.trim_start().strip_prefix('-')?.trim();
+    if rest != item_text {
+        return None;
+    }
+    Some(Edit::replace(
+        TextRange::new(key_end, list_range.end),
+        format!(": {item_text}"),
+    ))
+}
+
+/// `x` → `[x]`, quoting the item where a flow list would read it differently.
+pub fn wrap_in_list(ctx: &Context, node: NodeId) -> Option<Edit> {
+    let yaml = ctx.yaml;
+    if yaml.is_alias(node) || yaml.tag(node).is_some() {
+        return None;
+    }
+    let scalar = yaml.scalar(node)?;
+    let range = ctx.yaml.range(node);
+    let written = ctx.text.get(range.as_range())?;
+    if written.contains('\n') {
+        return None;
+    }
+    let item = match scalar.style {
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => written.to_string(),
+        ScalarStyle::Plain => {
+            let simple = scalar
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-$/".contains(c));
+            if ctx.format == FileFormat::Json {
+                serde_json::to_string(&scalar.value).ok()?
+            } else if simple {
+                scalar.value.to_string()
+            } else {
+                format!("'{}'", scalar.value.replace('\'', "''"))
+            }
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    Some(Edit::replace(range, format!("[{item}]")))
+}
+
+/// An edit that renames a key, keeping its quotes.
+pub fn rename_key(ctx: &Context, key: NodeId, new_name: &str) -> Option<Edit> {
+    if ctx.format == FileFormat::Json {
+        let text = serde_json::to_string(new_name).ok()?;
+        return Some(Edit::replace(ctx.yaml.range(key), text));
+    }
+    replace_scalar(ctx, key, new_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::plain_or_quoted;

@@ -1,5 +1,6 @@
-//! The schema the framework validates the websocket parts against (facts.md §1, §2), walked once
-//! for the three shape rules: unknown keys (WS003), values of a type the framework cannot take
+//! The walk over the websocket parts of a service against the framework's schema (the table in
+//! `model::schema`; the fixes it offers are built in `rules::edits`), done once for the three
+//! shape rules: unknown keys (WS003), values of a type the framework cannot take
 //! even after AJV's `coerceTypes: 'array'` (WS004), and values it takes only through that
 //! coercion (WS005). Each rule runs the walk and keeps its own findings.
 //!
@@ -22,8 +23,8 @@ use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
 use crate::model::schema::{self, SchemaKey, ValueType, HTTP_EVENT_KEYS};
-use crate::model::{coerce, FileFormat};
-use crate::rules::edits::replace_scalar;
+use crate::model::coerce;
+use crate::rules::edits::{quote_scalar, rename_key, unwrap_one_item_list, wrap_in_list};
 use crate::rules::{suggest, Context, Rule};
 use crate::span::TextRange;
 use crate::variables::has_variable_for;
@@ -338,10 +339,6 @@ impl Walker<'_, '_> {
         self.out.push(diagnostic);
     }
 
-    fn json(&self) -> bool {
-        self.ctx.format == FileFormat::Json
-    }
-
     fn range(&self, node: NodeId) -> TextRange {
         self.ctx.yaml.range(node)
     }
@@ -456,7 +453,7 @@ impl Walker<'_, '_> {
         // Quoting keeps what is deployed; offered only where that is also what is written
         // (`route: 1.50` deploys `1.5`, and quoting `'1.5'` may not be what was meant).
         if let Some(text) = coerced.filter(|text| *text == written) {
-            if let Some(edit) = self.quote(node, &text) {
+            if let Some(edit) = quote_scalar(self.ctx, node, &text) {
                 diagnostic = diagnostic.with_fix(Fix::safe(
                     format!("write it as a string: {}", edit.text),
                     vec![edit],
@@ -464,18 +461,6 @@ impl Walker<'_, '_> {
             }
         }
         self.push(diagnostic);
-    }
-
-    /// An edit that writes `value` as a quoted string in place of the scalar `node`.
-    fn quote(&self, node: NodeId, value: &str) -> Option<Edit> {
-        if self.ctx.yaml.is_alias(node) {
-            return None;
-        }
-        if self.json() {
-            let text = serde_json::to_string(value).ok()?;
-            return Some(Edit::replace(self.range(node), text));
-        }
-        replace_scalar(self.ctx, node, value)
     }
 
     /// `{type: boolean}`.
@@ -631,7 +616,7 @@ impl Walker<'_, '_> {
                 ),
             );
             if exact {
-                if let Some(edit) = self.unwrap_list(key, node, item) {
+                if let Some(edit) = unwrap_one_item_list(self.ctx, key, node, item) {
                     diagnostic = diagnostic.with_fix(Fix::safe(
                         format!(
                             "write the item without the list: {}",
@@ -658,48 +643,6 @@ impl Walker<'_, '_> {
                 ),
             ),
         }
-    }
-
-    /// Replaces a one-item list by its item: `[x]` → `x`, or `key:\n  - x` → `key: x`.
-    fn unwrap_list(&self, key: NodeId, list: NodeId, item: NodeId) -> Option<Edit> {
-        let yaml = self.ctx.yaml;
-        let text = self.ctx.text;
-        if yaml.is_alias(list) || yaml.is_alias(item) || yaml.tag(item).is_some() {
-            return None;
-        }
-        let scalar = yaml.scalar(item)?;
-        if matches!(scalar.style, ScalarStyle::Literal | ScalarStyle::Folded) {
-            return None;
-        }
-        let item_text = text.get(self.range(item).as_range())?;
-        if item_text.contains('\n')
-            || item_text.starts_with(['-', '?', ':', '#', '&', '*', '!', '|', '>', '%', '@', '`'])
-        {
-            return None;
-        }
-        let list_range = self.range(list);
-        let list_text = text.get(list_range.as_range())?;
-        if list_text.starts_with('[') {
-            if list_text.contains('\n') || list_text.contains('#') {
-                return None;
-            }
-            return Some(Edit::replace(list_range, item_text));
-        }
-        // Block list: only when nothing but `:` and white space separates the key from it.
-        let key_end = self.range(key).end;
-        let between = text.get(key_end..list_range.start)?;
-        let after_colon = between.trim_start_matches(' ').strip_prefix(':')?;
-        if !after_colon.chars().all(char::is_whitespace) || list_text.contains('#') {
-            return None;
-        }
-        let rest = list_text.trim_start().strip_prefix('-')?.trim();
-        if rest != item_text {
-            return None;
-        }
-        Some(Edit::replace(
-            TextRange::new(key_end, list_range.end),
-            format!(": {item_text}"),
-        ))
     }
 
     /// `{type: array, items: {type: string}}`.
@@ -756,7 +699,7 @@ impl Walker<'_, '_> {
                     ),
                 );
                 if kind == Kind::Str {
-                    if let Some(edit) = self.wrap_in_list(node) {
+                    if let Some(edit) = wrap_in_list(self.ctx, node) {
                         diagnostic = diagnostic.with_fix(Fix::safe(
                             format!("write a list: {}", edit.text),
                             vec![edit],
@@ -773,38 +716,6 @@ impl Walker<'_, '_> {
                 ),
             ),
         }
-    }
-
-    /// `x` → `[x]`, quoting the item where a flow list would read it differently.
-    fn wrap_in_list(&self, node: NodeId) -> Option<Edit> {
-        let yaml = self.ctx.yaml;
-        if yaml.is_alias(node) || yaml.tag(node).is_some() {
-            return None;
-        }
-        let scalar = yaml.scalar(node)?;
-        let range = self.range(node);
-        let written = self.ctx.text.get(range.as_range())?;
-        if written.contains('\n') {
-            return None;
-        }
-        let item = match scalar.style {
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => written.to_string(),
-            ScalarStyle::Plain => {
-                let simple = scalar
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "._-$/".contains(c));
-                if self.json() {
-                    serde_json::to_string(&scalar.value).ok()?
-                } else if simple {
-                    scalar.value.to_string()
-                } else {
-                    format!("'{}'", scalar.value.replace('\'', "''"))
-                }
-            }
-            ScalarStyle::Literal | ScalarStyle::Folded => return None,
-        };
-        Some(Edit::replace(range, format!("[{item}]")))
     }
 
     /// `authorizer.arn`: `anyOf[awsArnString, awsCfFunction]`.
@@ -1018,7 +929,7 @@ impl Walker<'_, '_> {
             Some(suggestion) => {
                 let exists = yaml.get(map, suggestion).is_some();
                 let edit = (merged_at.is_none() && !exists && !yaml.is_alias(entry.key))
-                    .then(|| self.rename(entry.key, suggestion))
+                    .then(|| rename_key(self.ctx, entry.key, suggestion))
                     .flatten();
                 match edit {
                     Some(edit) => {
@@ -1042,15 +953,6 @@ impl Walker<'_, '_> {
             }
         }
         self.push(diagnostic);
-    }
-
-    /// An edit that renames a key, keeping its quotes.
-    fn rename(&self, key: NodeId, new_name: &str) -> Option<Edit> {
-        if self.json() {
-            let text = serde_json::to_string(new_name).ok()?;
-            return Some(Edit::replace(self.range(key), text));
-        }
-        replace_scalar(self.ctx, key, new_name)
     }
 }
 
@@ -1185,7 +1087,7 @@ fn special_key(object: Object, name: &str, merged_note: &str) -> Option<(String,
 mod tests {
     use super::*;
     use crate::diagnostics::apply_edits;
-    use crate::model::Service;
+    use crate::model::{FileFormat, Service};
     use crate::yaml::Yaml;
 
     /// `(code, text at the range, fix edits applied to the text)` for each finding.
