@@ -22,8 +22,8 @@ use crate::diagnostics::shown;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
-use crate::model::schema::{self, SchemaKey, ValueType, HTTP_EVENT_KEYS};
 use crate::model::coerce;
+use crate::model::schema::{self, SchemaKey, ValueType, HTTP_EVENT_KEYS};
 use crate::rules::edits::{quote_scalar, rename_key, unwrap_one_item_list, wrap_in_list};
 use crate::rules::{suggest, Context, Rule};
 use crate::span::TextRange;
