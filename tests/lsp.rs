@@ -899,6 +899,24 @@ async fn navigation_definition_references_rename_symbols_hints() {
         ]
     );
     assert_eq!(hints[0]["position"], json!({"line": 0, "character": 9}));
+    // AJV turns the string 'true' into true: logs are on, at the default level.
+    let quoted = minimal.replace("websocket: true", "websocket: 'true'");
+    client
+        .notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": quoted}]}))
+        .await;
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(&quoted)}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"default: level: INFO"), "{labels:?}");
     client.shutdown().await;
 }
 

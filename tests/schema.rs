@@ -122,6 +122,9 @@ fn accepts_what_the_framework_accepts() {
         event("\n          route: 123"),
         event("\n          route: $connect\n          authorizer: auth"),
         event("\n          route: $connect\n          authorizer: 123"),
+        // AJV turns `true` into "true", which is a valid function name.
+        event("\n          route: $connect\n          authorizer: true"),
+        event("\n          route: $connect\n          authorizer:\n            name: false"),
         event("\n          route: $connect\n          authorizer: arn:aws:lambda:us-east-1:1:function:a"),
         event("\n          route: $connect\n          authorizer:\n            name: auth\n            identitySource: route.request.header.Auth"),
         event("\n          route: $connect\n          authorizer:\n            name: auth\n            identitySource: [1]"),

@@ -12,8 +12,7 @@ use super::docs::{self, Kind};
 use super::documents::Snapshot;
 use super::hover::is_authorizer_name;
 use super::query::{self, Slot};
-
-const BUILT_IN_ROUTES: [&str; 3] = ["$connect", "$disconnect", "$default"];
+use crate::model::RESERVED_ROUTES;
 
 /// At most this many items go back; past it the list is marked incomplete, so the editor asks
 /// again as more is typed (rust-analyzer's `completion.limit`). A large service has tens of
@@ -105,7 +104,7 @@ fn items<'c>(
         Slot::Key => {
             // A list item of a list-valued key (identitySource).
             if let Some((_, parent)) = path.split_last().filter(|(last, _)| **last == "-") {
-                if docs::key(parent).is_some_and(|d| d.kind == Kind::List) {
+                if docs::key(parent).is_some_and(|d| d.kind() == Kind::List) {
                     values(
                         parent,
                         text,
@@ -127,7 +126,7 @@ fn items<'c>(
                 if present.iter().any(|k| k == name) {
                     continue;
                 }
-                let new_text = match doc.kind {
+                let new_text = match doc.kind() {
                     Kind::Object => format!("{name}:\n"),
                     _ => format!("{name}: "),
                 };
@@ -460,7 +459,7 @@ fn values(
         for (value, detail) in doc.values {
             push(value, Some(detail), lsp::CompletionItemKind::VALUE);
         }
-        if matches!(doc.kind, Kind::Bool | Kind::BoolOrObject) {
+        if matches!(doc.kind(), Kind::Bool | Kind::BoolOrObject) {
             push("true", None, lsp::CompletionItemKind::VALUE);
             push("false", None, lsp::CompletionItemKind::VALUE);
         }
@@ -513,7 +512,7 @@ fn custom_routes<'a>(text: &'a str, model: Option<&'a Snapshot>) -> Vec<&'a str>
         let service = &snapshot.analysis.service;
         routes.extend(service.known_routes().map(|(_, route)| route.key.as_str()));
     }
-    routes.retain(|r| !BUILT_IN_ROUTES.contains(r) && !r.starts_with('$'));
+    routes.retain(|r| !RESERVED_ROUTES.contains(r) && !r.starts_with('$'));
     // Sorted and distinct; a sort of borrowed names is cheaper than a set of 16,000 inserts.
     routes.sort_unstable();
     routes.dedup();

@@ -187,7 +187,7 @@ pub fn parse(value: &str) -> Parsed {
 
 /// Parses `value` as v3 does, except that with `trims_source` whitespace right after `${` is
 /// skipped when a lowercase source follows it: v4 trims the source, so `${ self:x }` is a
-/// variable there (facts §6.1), and the rest of the grammar is shared.
+/// variable there, and the rest of the grammar is shared.
 pub fn parse_with(value: &str, trims_source: bool) -> Parsed {
     let mut parser = Parser {
         s: value,
