@@ -146,14 +146,14 @@ impl<'de> Visitor<'de> for ProbeVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe<'de>, A::Error> {
         let mut probe = Probe::default();
         let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             // A repeated field: let the full decoding decide.
             if !seen.insert(key.clone()) {
                 return Err(serde::de::Error::custom("duplicate field"));
             }
             match key.as_ref() {
-                "jsonrpc" => probe.jsonrpc = Some(map.next_value()?),
-                "method" => probe.method = Some(map.next_value()?),
+                "jsonrpc" => probe.jsonrpc = Some(map.next_value::<Text>()?.0),
+                "method" => probe.method = Some(map.next_value::<Text>()?.0),
                 "id" => probe.id = Some(map.next_value()?),
                 "result" => {
                     map.next_value::<Checked>()?;
@@ -169,6 +169,34 @@ impl<'de> Visitor<'de> for ProbeVisitor {
             }
         }
         Ok(probe)
+    }
+}
+
+/// A string, borrowed from the body when it has no escapes (serde's own `Cow<str>` always
+/// copies).
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(text.to_string())))
     }
 }
 
@@ -440,6 +468,18 @@ mod tests {
         );
         assert!(text(check(b"[1]")).contains("-32600"));
         assert!(text(check(br#"{"jsonrpc":"2.0","id":3,"method":"$/x"}"#)).contains("-32601"));
+    }
+
+    #[test]
+    fn the_probe_borrows_its_strings_from_the_body() {
+        let body = br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}}"#;
+        let probe: Probe = serde_json::from_slice(body).expect("a probe");
+        assert!(matches!(probe.method, Some(Cow::Borrowed("textDocument/hover"))));
+        assert!(matches!(probe.jsonrpc, Some(Cow::Borrowed("2.0"))));
+        // An escape is decoded into a copy.
+        let body = br#"{"jsonrpc":"2.0","method":"\u0024/cancelRequest"}"#;
+        let probe: Probe = serde_json::from_slice(body).expect("a probe");
+        assert!(matches!(probe.method.as_deref(), Some("$/cancelRequest")));
     }
 
     /// The probe passes exactly what the full decoding passes: it only saves the work.
