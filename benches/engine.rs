@@ -1,5 +1,6 @@
-//! `cargo bench --bench engine`: parse, full analysis and one incremental edit (re-parse +
-//! analysis) at 2k, 20k and 200k lines.
+//! `cargo bench --bench engine`: parse, full analysis and one edit (incremental re-parse +
+//! analysis; inside a function and in the provider) at 2k, 20k and 200k lines of
+//! `ws_lint::synthetic::service`. `cargo bench --bench engine -- provider_edit` runs one.
 
 use ws_lint::config::Settings;
 
@@ -26,38 +27,57 @@ fn analyze(bencher: divan::Bencher, lines: usize) {
         .bench(|| ws_lint::analyze(divan::black_box(&text), "serverless.yml", &settings));
 }
 
-/// A service, the same with one character typed at the end of the route of its middle function,
-/// the tree of the first, and where the character went.
-fn one_edit(lines: usize) -> (String, String, ws_lint::yaml::Yaml, usize) {
+/// Where a keystroke lands: inside a function in the middle (at the end of its route), or in
+/// the provider (at the end of a tag's value), which every function's analysis depends on.
+#[derive(Clone, Copy, Debug)]
+enum Place {
+    Function,
+    Provider,
+}
+
+/// A service, the same with one character typed at `place`, the tree of the first, and where
+/// the character went.
+fn one_edit(lines: usize, place: Place) -> (String, String, ws_lint::yaml::Yaml, usize) {
     let old = ws_lint::synthetic::service(lines);
-    let functions = old.matches("\n  action").count();
-    let marker = format!("route: action{}\n", functions / 2);
-    let at = old.find(&marker).expect("middle function") + marker.len() - 1;
+    let at = match place {
+        Place::Function => ws_lint::synthetic::route_end_near_middle(&old),
+        Place::Provider => ws_lint::synthetic::provider_tag_end(&old),
+    }
+    .expect("the synthetic service has the place to type");
     let mut new = old.clone();
     new.insert(at, 'x');
     let tree = ws_lint::yaml::Yaml::parse(&old);
     (old, new, tree, at)
 }
 
-/// One edit inside a function in the middle (a character typed at the end of its route):
-/// incremental re-parse of the kept tree, then the full analysis of a copy, as the language
+/// Incremental re-parse of the kept tree, then the full analysis of a copy, as the language
 /// server does on each keystroke.
-#[divan::bench(args = SIZES, sample_count = 20)]
-fn incremental_edit(bencher: divan::Bencher, lines: usize) {
-    let (old, new, tree, at) = one_edit(lines);
+fn bench_edit(bencher: divan::Bencher, lines: usize, place: Place) {
+    let (old, new, tree, at) = one_edit(lines, place);
     let settings = Settings::default();
     let range = ws_lint::span::TextRange::new(at, at);
     bencher.bench(|| {
-        let (yaml, how) = tree.reparse(&old, &new, range, 1);
-        debug_assert_eq!(how, ws_lint::yaml::Reparse::Incremental);
+        let (yaml, _) = tree.reparse(&old, &new, range, 1);
         ws_lint::analyze_parsed(&new, "serverless.yml", &settings, yaml)
     });
+}
+
+/// One edit inside a function in the middle.
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn incremental_edit(bencher: divan::Bencher, lines: usize) {
+    bench_edit(bencher, lines, Place::Function);
+}
+
+/// One edit in the provider.
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn provider_edit(bencher: divan::Bencher, lines: usize) {
+    bench_edit(bencher, lines, Place::Provider);
 }
 
 /// The re-parse alone.
 #[divan::bench(args = SIZES, sample_count = 20)]
 fn incremental_reparse(bencher: divan::Bencher, lines: usize) {
-    let (old, new, tree, at) = one_edit(lines);
+    let (old, new, tree, at) = one_edit(lines, Place::Function);
     let range = ws_lint::span::TextRange::new(at, at);
     bencher.bench(|| tree.reparse(&old, &new, range, 1));
 }

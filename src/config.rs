@@ -1,7 +1,8 @@
 //! `ws-lint.toml` and the settings every face of ws-lint hands to [`crate::analyze`].
 //!
-//! Parsing is pure (text in, settings or an error naming line and key out); finding the file on
-//! disk is the CLI's and the language server's business.
+//! Parsing is pure (text in, settings or an error naming line and key out). Finding the file on
+//! disk ([`find_nearest`]) and reading it ([`Config::load`]) are here too, so the CLI and the
+//! language server search the same way.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -201,6 +202,38 @@ impl Config {
     }
 }
 
+/// The name of ws-lint's configuration file.
+pub const FILE_NAME: &str = "ws-lint.toml";
+
+/// The nearest `ws-lint.toml` walking up from `dir`, symbolic links in `dir` resolved first (so a
+/// linked service folder finds the configuration of the project it really is in). The search
+/// stops at the folder holding `.git` (a `.git` file, as in a worktree, counts): a configuration
+/// above the project root is never read. Without any `.git` the search goes up to the
+/// filesystem root. Returns the file's path under the resolved folder.
+pub fn find_nearest(dir: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    for folder in dir.ancestors() {
+        let candidate = folder.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if folder.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+impl Config {
+    /// Reads and parses the configuration file at `path`; the error names the file (and the
+    /// line and key when it could be read).
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read configuration: {e}", path.display()))?;
+        Config::parse_file(&text, path).map_err(|e| e.to_string())
+    }
+}
+
 /// Resolves a comma-separated list of rule codes or names (`--select`, `--ignore`).
 pub fn parse_rule_list(list: &str) -> Result<Vec<&'static str>, String> {
     list.split(',')
@@ -264,5 +297,109 @@ mod tests {
         let error = Config::parse("[rulez]\n", "cfg.toml").unwrap_err();
         assert_eq!(error.line, 1);
         assert!(error.to_string().starts_with("cfg.toml:1:"), "{error}");
+    }
+
+    /// A temporary folder with `files` (paths ending in `/` are folders), canonical so that
+    /// results compare with what [`find_nearest`] returns.
+    fn tree(files: &[&str]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canonical");
+        for file in files {
+            let path = root.join(file);
+            if file.ends_with('/') {
+                std::fs::create_dir_all(&path).expect("mkdir");
+            } else {
+                std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                std::fs::write(&path, "").expect("write");
+            }
+        }
+        (dir, root)
+    }
+
+    #[test]
+    fn the_nearest_configuration_wins() {
+        let (_dir, root) = tree(&[
+            "repo/.git/",
+            "repo/ws-lint.toml",
+            "repo/api/ws-lint.toml",
+            "repo/api/chat/",
+            "repo/web/chat/",
+        ]);
+        let found = |dir: &str| find_nearest(&root.join(dir));
+        assert_eq!(
+            found("repo/api/chat"),
+            Some(root.join("repo/api/ws-lint.toml"))
+        );
+        assert_eq!(found("repo/api"), Some(root.join("repo/api/ws-lint.toml")));
+        assert_eq!(found("repo/web/chat"), Some(root.join("repo/ws-lint.toml")));
+        assert_eq!(found("repo"), Some(root.join("repo/ws-lint.toml")));
+    }
+
+    #[test]
+    fn the_search_stops_at_the_project_root() {
+        // The folder holding `.git` is searched; the one above it is not.
+        let (_dir, root) = tree(&[
+            "ws-lint.toml",
+            "repo/.git/",
+            "repo/svc/",
+            "worktree/.git",
+            "worktree/ws-lint.toml",
+            "worktree/svc/",
+        ]);
+        assert_eq!(find_nearest(&root.join("repo/svc")), None);
+        assert_eq!(find_nearest(&root.join("repo")), None);
+        // A `.git` file (a worktree) is a project root too, and its own configuration counts.
+        assert_eq!(
+            find_nearest(&root.join("worktree/svc")),
+            Some(root.join("worktree/ws-lint.toml"))
+        );
+        // Without `.git` anywhere the search goes on up.
+        let (_dir, root) = tree(&["outer/ws-lint.toml", "outer/a/b/"]);
+        assert_eq!(
+            find_nearest(&root.join("outer/a/b")),
+            Some(root.join("outer/ws-lint.toml"))
+        );
+        // A folder named ws-lint.toml is not a configuration.
+        let (_dir, root) = tree(&[".git/", "ws-lint.toml/", "svc/"]);
+        assert_eq!(find_nearest(&root.join("svc")), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_folder_finds_the_configuration_where_it_really_is() {
+        let (_dir, root) = tree(&[
+            "repo/.git/",
+            "repo/ws-lint.toml",
+            "repo/svc/",
+            "elsewhere/.git/",
+            "elsewhere/ws-lint.toml",
+        ]);
+        std::os::unix::fs::symlink(root.join("repo/svc"), root.join("elsewhere/svc"))
+            .expect("symlink");
+        assert_eq!(
+            find_nearest(&root.join("elsewhere/svc")),
+            Some(root.join("repo/ws-lint.toml"))
+        );
+        // And the other way round: a link into a project with no configuration of its own
+        // does not pick up the one beside the link.
+        std::fs::remove_file(root.join("repo/ws-lint.toml")).expect("rm");
+        assert_eq!(find_nearest(&root.join("elsewhere/svc")), None);
+    }
+
+    #[test]
+    fn loading_names_the_file_in_errors() {
+        let (_dir, root) = tree(&["ws-lint.toml"]);
+        let path = root.join("ws-lint.toml");
+        std::fs::write(&path, "[rules]\nWS201 = \"loud\"\n").expect("write");
+        let error = Config::load(&path).unwrap_err();
+        assert!(
+            error.starts_with(&format!("{}:2:", path.display())),
+            "{error}"
+        );
+        let error = Config::load(&root.join("missing.toml")).unwrap_err();
+        assert!(error.contains("cannot read configuration"), "{error}");
+        std::fs::write(&path, "[rules]\nWS201 = \"off\"\n").expect("write");
+        let config = Config::load(&path).expect("valid");
+        assert_eq!(config.settings.levels.get("WS201"), Some(&RuleLevel::Off));
     }
 }

@@ -147,6 +147,8 @@ struct Resolver<'a> {
     reverse: FxHashMap<NodeId, Vec<NodeId>>,
     resolutions: Vec<Resolution>,
     stage: Option<String>,
+    /// The major version `frameworkVersion` names, if it names one ([`variables::parse_for`]).
+    framework_major: Option<u64>,
     /// Definitions met while resolving the current value.
     definitions: Vec<NodeId>,
     /// Include depth of the document holding the current value.
@@ -181,6 +183,14 @@ pub fn resolve<'a>(
     };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let stage = stage_of(yaml);
+    // Read here, before anything resolves, because it decides what is a variable: v4 resolves
+    // `${ self:x }`, v3 leaves it as text. A `frameworkVersion` that is itself a variable
+    // names no version.
+    let framework_major = yaml
+        .root()
+        .and_then(|root| yaml.get_value(root, "frameworkVersion"))
+        .and_then(|node| yaml.str(node))
+        .and_then(crate::model::framework_major);
     let mut resolver = Resolver {
         yaml,
         main: text,
@@ -191,6 +201,7 @@ pub fn resolve<'a>(
         reverse: FxHashMap::default(),
         resolutions: Vec::new(),
         stage,
+        framework_major,
         definitions: Vec::new(),
         depth: 0,
         spent: 0,
@@ -207,7 +218,7 @@ pub fn resolve<'a>(
         let mut progress = false;
         if scanned_documents < resolver.documents.len() {
             scanned_documents = resolver.documents.len();
-            let found = variables::scan_from(resolver.yaml, scanned_nodes);
+            let found = variables::scan_from(resolver.yaml, scanned_nodes, framework_major);
             scanned_nodes = resolver.yaml.len();
             for value in found {
                 if seen.insert(value.node) {
@@ -252,7 +263,11 @@ pub fn resolve<'a>(
     let mut variables: Vec<variables::ValueVariables> = pending
         .into_iter()
         .map(|(node, parsed)| variables::ValueVariables { node, parsed })
-        .chain(variables::scan_from(resolver.yaml, scanned_nodes))
+        .chain(variables::scan_from(
+            resolver.yaml,
+            scanned_nodes,
+            framework_major,
+        ))
         .collect();
     variables.sort_by_key(|v| v.node);
     Outcome {
@@ -454,7 +469,7 @@ impl Resolver<'_> {
                 if depth >= MAX_DEPTH {
                     return None;
                 }
-                let parsed = parse(text);
+                let parsed = variables::parse_for(text, self.framework_major);
                 if parsed.error.is_some() || parsed.too_deep {
                     return None;
                 }
@@ -768,12 +783,57 @@ mod tests {
         );
         let paths: Vec<&str> = outcome.documents.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths.len(), 3, "both included files load: {paths:?}");
-        let fresh = variables::scan(&yaml);
+        let fresh = variables::scan(&yaml, None);
         let nodes = |values: &[variables::ValueVariables]| {
             values.iter().map(|v| v.node).collect::<Vec<_>>()
         };
         assert_eq!(nodes(&outcome.variables), nodes(&fresh));
         assert!(fresh.len() >= 7, "{}", fresh.len());
+    }
+
+    /// v4 trims the source of a `${...}`, v3 reads `${ self:x }` as text: `frameworkVersion`
+    /// decides, and without it (or with a range that allows both) nothing is resolved.
+    #[test]
+    fn a_space_after_the_dollar_brace_resolves_only_under_v4() {
+        for (version, resolves) in [
+            ("4", true),
+            ("^4", true),
+            ("'>=4.0.0'", true),
+            ("'4.1.2'", true),
+            ("3", false),
+            ("^3.38.0", false),
+            ("'>=3'", false),
+            ("${env:SLS_VERSION}", false),
+        ] {
+            let text = format!(
+                "frameworkVersion: {version}\n\
+                 custom:\n  route: sendMessage\n  leaf: route\n\
+                 route: ${{ self:custom.route }}\n\
+                 nested: ${{self:custom.${{ self:custom.leaf }}}}\n"
+            );
+            let mut yaml = Yaml::parse(&text);
+            resolve(&mut yaml, &text, Path::new("serverless.yml"), None);
+            let root = yaml.root().unwrap();
+            let route = yaml.get_value(root, "route").and_then(|n| yaml.str(n));
+            let expected = if resolves {
+                "sendMessage"
+            } else {
+                "${ self:custom.route }"
+            };
+            assert_eq!(route, Some(expected), "frameworkVersion: {version}");
+            let nested = yaml.get_value(root, "nested").and_then(|n| yaml.str(n));
+            assert_eq!(
+                nested == Some("sendMessage"),
+                resolves,
+                "frameworkVersion: {version}: {nested:?}"
+            );
+        }
+        let text = "custom:\n  route: sendMessage\nroute: ${ self:custom.route }\n";
+        let mut yaml = Yaml::parse(text);
+        resolve(&mut yaml, text, Path::new("serverless.yml"), None);
+        let root = yaml.root().unwrap();
+        let route = yaml.get_value(root, "route").and_then(|n| yaml.str(n));
+        assert_eq!(route, Some("${ self:custom.route }"), "no frameworkVersion");
     }
 
     #[test]

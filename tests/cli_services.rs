@@ -160,3 +160,49 @@ fn service_fixtures_report_exactly_what_they_expect() {
     assert!(checked >= 3, "no service fixtures found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// WS704 in a file included under `resources:`: reported in that file at the name itself, with
+/// the event that generates the name it should be in the main file; `--fix` edits only the
+/// file it is given, so the included file's finding carries no fix.
+#[test]
+fn unknown_generated_names_are_reported_in_the_included_resources_file() {
+    const DIR: &str = "tests/fixtures/services/WS704_included_resources";
+    let report = lint(&format!("{DIR}/serverless.yml"));
+    let ws704: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "WS704")
+        .collect();
+    let at: Vec<(String, u64, u64, u64)> = ws704
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["start"]["line"].as_u64().unwrap_or(0),
+                d["start"]["column"].as_u64().unwrap_or(0),
+                d["end"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let resources = format!("{DIR}/resources.yml");
+    assert_eq!(
+        at,
+        [
+            // `Ref: SendMessageWebsocketsRoute`: route IDs keep the route's case.
+            (resources.clone(), 9, 14, 40),
+            // `${sendMessageLambdaPermissionWebsockets}` inside `!Sub`.
+            (resources, 10, 48, 85),
+        ]
+    );
+    let related = &ws704[0]["related"][0];
+    assert_eq!(related["path"], format!("{DIR}/serverless.yml").as_str());
+    assert_eq!(related["start"]["line"], 11);
+    assert!(
+        related["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`sendMessageWebsocketsRoute`")),
+        "{related}"
+    );
+    assert!(ws704.iter().all(|d| d["fix"].is_null()));
+}

@@ -4,12 +4,12 @@
 //! files is reviewed on purpose), and the syntax verdicts match js-yaml, the framework's YAML
 //! loader.
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use common::*;
+use support::*;
 use ws_lint::config::Settings;
 
 /// In the repository, so a fresh clone tests itself; `WS_LINT_CORPUS` points elsewhere.
@@ -159,7 +159,7 @@ fn resolution_statistics() {
         let text = read(&path);
         let name = path.to_string_lossy().to_string();
         let values = ws_lint::yaml::Yaml::parse(&text);
-        total_values += ws_lint::variables::scan(&values).len();
+        total_values += ws_lint::variables::scan(&values, None).len();
         let service = ws_lint::analyze_service(
             &text,
             &name,

@@ -1,7 +1,7 @@
 //! The rule docs are the documentation users read: their examples must do what they say, and
 //! `docs/rules.md` must be what the docs generate.
 
-mod common;
+mod support;
 
 use ws_lint::config::{RuleLevel, Settings};
 
@@ -65,7 +65,7 @@ fn doc_examples_trigger_their_rule_and_the_fix_does_not() {
 
 #[test]
 fn docs_rules_md_is_current() {
-    let path = common::repo_root().join("docs/rules.md");
+    let path = support::repo_root().join("docs/rules.md");
     let generated = ws_lint::rules::markdown();
     if std::env::var_os("WS_LINT_UPDATE_DOCS").is_some() {
         std::fs::write(&path, &generated).unwrap();

@@ -1,6 +1,8 @@
 //! Hostile input: whatever the bytes, analysis finishes quickly, in little memory, without a
 //! panic, and reports what is wrong in words a user can act on.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use ws_lint::config::Settings;
@@ -639,73 +641,27 @@ fn unsafe_fixes_without_fix_or_diff_says_it_does_nothing() {
     assert!(!String::from_utf8_lossy(&output.stderr).contains("no effect"));
 }
 
-/// The language server over stdio, as an editor drives it: it reads through its open
-/// documents and the disk, inside the same project boundary and with the same budget.
+/// The language server, as an editor drives it: it reads through its open documents and the
+/// disk, inside the same project boundary and with the same budget.
 #[cfg(unix)]
-#[test]
-fn the_language_server_reads_inside_the_project_only_and_within_the_budget() {
-    use std::io::{BufRead, Read, Write};
-    use std::process::{Command, Stdio};
-    use std::sync::mpsc;
+#[tokio::test]
+async fn the_language_server_reads_inside_the_project_only_and_within_the_budget() {
+    use serde_json::json;
+    use support::lsp::LspClient;
 
     let root = service_reaching_out();
     let bomb = root.path().join("svc/bomb/serverless.yml");
     std::fs::create_dir_all(bomb.parent().expect("folder")).expect("mkdir");
     std::fs::write(&bomb, doubling_values(20, 50)).expect("write");
     std::fs::write(root.path().join("svc/bomb/handler.js"), "").expect("write");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ws-lint"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let stdout = child.stdout.take().expect("stdout");
-    let (sender, messages) = mpsc::channel::<serde_json::Value>();
-    std::thread::spawn(move || {
-        let mut reader = std::io::BufReader::new(stdout);
-        loop {
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                if line == "\r\n" {
-                    break;
-                }
-                if let Some(value) = line.strip_prefix("Content-Length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            if reader.read_exact(&mut body).is_err() {
-                return;
-            }
-            let Ok(message) = serde_json::from_slice(&body) else {
-                return;
-            };
-            if sender.send(message).is_err() {
-                return;
-            }
-        }
-    });
-    let mut send = |message: serde_json::Value| {
-        let body = message.to_string();
-        let _ = write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len());
-        let _ = stdin.flush();
-    };
     let uri = |path: &std::path::Path| format!("file://{}", path.display());
     // Everything the server says until the diagnostics of `target` arrive.
-    let diagnostics_of = |target: &str| -> (serde_json::Value, String) {
+    async fn diagnostics_of(client: &mut LspClient, target: &str) -> (serde_json::Value, String) {
         let mut seen = String::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = messages
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("no diagnostics for {target}; saw {seen}"));
+            let message = client
+                .next_message(&format!("diagnostics of {target}"))
+                .await;
             seen.push_str(&message.to_string());
             if message["method"] == "textDocument/publishDiagnostics"
                 && message["params"]["uri"] == target
@@ -713,28 +669,21 @@ fn the_language_server_reads_inside_the_project_only_and_within_the_budget() {
                 return (message["params"]["diagnostics"].clone(), seen);
             }
         }
-    };
-    send(
-        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-        "params": {"capabilities": {}, "processId": null, "rootUri": null}}),
-    );
-    // Notifications before the answer to `initialize` would be dropped.
-    let answer = messages
-        .recv_timeout(Duration::from_secs(30))
-        .expect("initialize answered");
-    assert_eq!(answer["id"], 1, "{answer}");
-    send(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    }
+    let mut client = LspClient::default().await;
     // The outside file is open in the editor too: an open document outside is not read either.
     let outside = root.path().join("outside/creds.json");
     let main = root.path().join("svc/serverless.yml");
     for (path, language) in [(&outside, "json"), (&main, "yaml"), (&bomb, "yaml")] {
-        send(
-            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-            "params": {"textDocument": {"uri": uri(path), "languageId": language, "version": 1,
-                "text": std::fs::read_to_string(path).expect("read")}}}),
-        );
+        client
+            .notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri(path), "languageId": language, "version": 1,
+                    "text": std::fs::read_to_string(path).expect("read")}}),
+            )
+            .await;
     }
-    let (found, seen) = diagnostics_of(&uri(&main));
+    let (found, seen) = diagnostics_of(&mut client, &uri(&main)).await;
     assert!(!seen.contains("SUPERSECRET"), "{seen}");
     let outside_reports = found
         .as_array()
@@ -749,7 +698,7 @@ fn the_language_server_reads_inside_the_project_only_and_within_the_budget() {
         .count();
     assert_eq!(outside_reports, 4, "{found}");
     let started = Instant::now();
-    let (found, seen) = diagnostics_of(&uri(&bomb));
+    let (found, seen) = diagnostics_of(&mut client, &uri(&bomb)).await;
     let elapsed = started.elapsed();
     let codes: Vec<&str> = found
         .as_array()
@@ -763,25 +712,14 @@ fn the_language_server_reads_inside_the_project_only_and_within_the_budget() {
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     // Go to definition on a handler: inside the project it finds the file; behind a link
     // leading out it does not look.
-    let mut answer_to = |id: i64, line: u32| -> serde_json::Value {
-        send(
-            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/definition",
-            "params": {"textDocument": {"uri": uri(&main)},
-                "position": {"line": line, "character": 15}}}),
-        );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = messages.recv_timeout(left).expect("an answer");
-            if message["id"] == id {
-                return message["result"].clone();
-            }
-        }
-    };
-    let inside = answer_to(2, 5);
+    let definition = |line: u32| json!({"textDocument": {"uri": uri(&main)}, "position": {"line": line, "character": 15}});
+    let inside = client
+        .request("textDocument/definition", definition(5))
+        .await;
     assert!(inside.to_string().contains("svc/src/h.js"), "{inside}");
-    let outside = answer_to(3, 12);
+    let outside = client
+        .request("textDocument/definition", definition(12))
+        .await;
     assert!(outside.is_null(), "{outside}");
-    let _ = child.kill();
-    let _ = child.wait();
+    client.shutdown().await;
 }

@@ -1,212 +1,19 @@
-//! End-to-end tests of `ws-lint lsp`: the real service and transport (tower-lsp-server's
-//! `Server`, with its concurrent handling of notifications) over in-memory pipes, driven by a
-//! small JSON-RPC client. Every wait has a timeout.
+//! End-to-end tests of `ws-lint lsp`: the server as the binary serves it (`transport.rs`, then
+//! tower-lsp-server's `Server` with its concurrent handling of notifications) over in-memory
+//! pipes, driven by the tests' LSP client. Every wait has a timeout.
 
-mod common;
+mod support;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
-use tokio::sync::{mpsc, oneshot};
 
+use support::lsp::{LspClient, TIMEOUT};
 use ws_lint::span::{ColumnEncoding, LineIndex};
-
-const TIMEOUT: Duration = Duration::from_secs(20);
-
-type Pending = Arc<Mutex<HashMap<i64, oneshot::Sender<Value>>>>;
-
-struct TestClient {
-    writer: Arc<tokio::sync::Mutex<DuplexStream>>,
-    pending: Pending,
-    notifications: mpsc::UnboundedReceiver<Value>,
-    next_id: i64,
-    /// Notifications read while waiting for another one.
-    backlog: Vec<Value>,
-}
-
-async fn write_message(writer: &tokio::sync::Mutex<DuplexStream>, message: &Value) {
-    let body = serde_json::to_string(message).unwrap();
-    let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
-    let mut writer = writer.lock().await;
-    writer.write_all(frame.as_bytes()).await.unwrap();
-    writer.flush().await.unwrap();
-}
-
-impl TestClient {
-    /// Starts a server and sends `initialize` (with these capabilities and options) and
-    /// `initialized`. Returns the client and the server's capabilities.
-    async fn start(capabilities: Value, options: Value) -> (TestClient, Value) {
-        let (client_write, server_read) = tokio::io::duplex(1 << 16);
-        let (server_write, client_read) = tokio::io::duplex(1 << 16);
-        let (service, socket) = ws_lint::lsp::service();
-        tokio::spawn(async move {
-            tower_lsp_server::Server::new(server_read, server_write, socket)
-                .serve(service)
-                .await;
-        });
-        let writer = Arc::new(tokio::sync::Mutex::new(client_write));
-        let pending: Pending = Arc::default();
-        let (notify_tx, notifications) = mpsc::unbounded_channel();
-        {
-            let pending = pending.clone();
-            let writer = writer.clone();
-            tokio::spawn(async move {
-                let mut reader = BufReader::new(client_read);
-                loop {
-                    let mut length = 0usize;
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let line = line.trim();
-                        if line.is_empty() {
-                            break;
-                        }
-                        if let Some(n) = line.strip_prefix("Content-Length: ") {
-                            length = n.parse().unwrap();
-                        }
-                    }
-                    let mut body = vec![0; length];
-                    reader.read_exact(&mut body).await.unwrap();
-                    let message: Value = serde_json::from_slice(&body).unwrap();
-                    let id = message.get("id").cloned();
-                    if message.get("method").is_some() {
-                        if let Some(id) = id {
-                            // A request from the server: seen by the test, answered here.
-                            let _ = notify_tx.send(message.clone());
-                            write_message(
-                                &writer,
-                                &json!({"jsonrpc": "2.0", "id": id, "result": null}),
-                            )
-                            .await;
-                        } else {
-                            let _ = notify_tx.send(message);
-                        }
-                    } else if let Some(id) = id.and_then(|i| i.as_i64()) {
-                        if let Some(tx) = pending.lock().unwrap().remove(&id) {
-                            let _ = tx.send(message);
-                        }
-                    }
-                }
-            });
-        }
-        let mut client = TestClient {
-            writer,
-            pending,
-            notifications,
-            next_id: 1,
-            backlog: Vec::new(),
-        };
-        let result = client
-            .request(
-                "initialize",
-                json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
-            )
-            .await;
-        client.notify("initialized", json!({})).await;
-        (client, result)
-    }
-
-    async fn default() -> TestClient {
-        TestClient::start(json!({}), Value::Null).await.0
-    }
-
-    /// Sends a request; returns the whole response (`result` or `error`).
-    async fn raw_request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let (tx, rx) = oneshot::channel();
-        self.pending.lock().unwrap().insert(id, tx);
-        write_message(
-            &self.writer,
-            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
-        )
-        .await;
-        tokio::time::timeout(TIMEOUT, rx)
-            .await
-            .unwrap_or_else(|_| panic!("{method}: no answer"))
-            .unwrap()
-    }
-
-    async fn request(&mut self, method: &str, params: Value) -> Value {
-        let response = self.raw_request(method, params).await;
-        assert!(response.get("error").is_none(), "{method}: {response}");
-        response["result"].clone()
-    }
-
-    async fn notify(&self, method: &str, params: Value) {
-        write_message(
-            &self.writer,
-            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
-        )
-        .await;
-    }
-
-    /// Waits for a notification matching `pred`.
-    async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.backlog.iter().position(&pred) {
-            return self.backlog.remove(i);
-        }
-        let deadline = tokio::time::Instant::now() + TIMEOUT;
-        loop {
-            let message = tokio::time::timeout_at(deadline, self.notifications.recv())
-                .await
-                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
-                .expect("server went away");
-            if pred(&message) {
-                return message;
-            }
-            self.backlog.push(message);
-        }
-    }
-
-    /// Waits for diagnostics of `uri` at `version` (any version when `None`).
-    async fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
-        let uri = uri.to_string();
-        let message = self
-            .wait_for("publishDiagnostics", |m| {
-                m["method"] == "textDocument/publishDiagnostics"
-                    && m["params"]["uri"] == uri.as_str()
-                    && version.is_none_or(|v| m["params"]["version"] == v)
-            })
-            .await;
-        message["params"]["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    async fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-        )
-        .await;
-        self.diagnostics(uri, Some(1)).await
-    }
-
-    async fn text(&mut self, uri: &str) -> String {
-        self.request("ws-lint/documentText", json!({"uri": uri}))
-            .await
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    async fn shutdown(mut self) {
-        let result = self.request("shutdown", Value::Null).await;
-        assert_eq!(result, Value::Null);
-        self.notify("exit", Value::Null).await;
-    }
-}
 
 /// What the CLI reports for `text`, as LSP would carry it: (code, message, range, severity).
 fn cli_diagnostics(path: &str, text: &str, encoding: ColumnEncoding) -> Vec<Value> {
-    let settings = common::settings_for_fixture(text);
+    let settings = support::settings_for_fixture(text);
     let analysis = ws_lint::analyze(text, path, &settings);
     let index = LineIndex::new(text);
     let pos = |offset| {
@@ -268,14 +75,14 @@ functions:
 
 #[tokio::test]
 async fn negotiates_utf8_when_offered_else_utf16() {
-    let (client, caps) = TestClient::start(
+    let (client, caps) = LspClient::start(
         json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
         Value::Null,
     )
     .await;
     assert_eq!(caps["capabilities"]["positionEncoding"], "utf-8");
     client.shutdown().await;
-    let (client, caps) = TestClient::start(json!({}), Value::Null).await;
+    let (client, caps) = LspClient::start(json!({}), Value::Null).await;
     assert_eq!(caps["capabilities"]["positionEncoding"], "utf-16");
     client.shutdown().await;
 }
@@ -287,10 +94,10 @@ async fn diagnostics_equal_the_cli_on_fixtures() {
             ColumnEncoding::Utf8 => json!({"general": {"positionEncodings": ["utf-8"]}}),
             _ => json!({}),
         };
-        let (mut client, _) = TestClient::start(caps, Value::Null).await;
-        let dir = common::repo_root().join("tests/fixtures/rules");
-        for path in common::files_in(&dir, &["yml", "yaml", "json"]) {
-            let text = common::read(&path);
+        let (mut client, _) = LspClient::start(caps, Value::Null).await;
+        let dir = support::repo_root().join("tests/fixtures/rules");
+        for path in support::files_in(&dir, &["yml", "yaml", "json"]) {
+            let text = support::read(&path);
             if text.starts_with("# ws-lint-test:") {
                 continue;
             }
@@ -329,7 +136,7 @@ async fn non_ascii_and_crlf_positions_match_the_cli() {
             ColumnEncoding::Utf8,
         ),
     ] {
-        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let (mut client, _) = LspClient::start(caps, Value::Null).await;
         let uri = uri("serverless.yml");
         let got = client.open(&uri, text).await;
         let expected = cli_diagnostics("serverless.yml", text, encoding);
@@ -348,7 +155,7 @@ async fn a_thousand_edits_in_a_row_arrive_in_order() {
             "utf-8",
         ),
     ] {
-        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let (mut client, _) = LspClient::start(caps, Value::Null).await;
         let uri = uri("serverless.yml");
         let mut text =
             String::from("service: chat # 😀\r\nfunctions:\r\n  a:\r\n    handler: 中.x\r\n");
@@ -430,7 +237,7 @@ async fn a_thousand_edits_in_a_row_arrive_in_order() {
 
 #[tokio::test]
 async fn edits_update_and_close_clears_diagnostics() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let got = client.open(&uri, SERVICE).await;
     assert_eq!(got.len(), 1, "{got:?}");
@@ -471,7 +278,7 @@ async fn edits_update_and_close_clears_diagnostics() {
 #[tokio::test]
 async fn rule_levels_come_from_the_client_and_from_ws_lint_toml() {
     // initializationOptions turn WS201 into an info.
-    let (mut client, _) = TestClient::start(json!({}), json!({"rules": {"WS201": "info"}})).await;
+    let (mut client, _) = LspClient::start(json!({}), json!({"rules": {"WS201": "info"}})).await;
     let uri = uri("serverless.yml");
     let got = client.open(&uri, SERVICE).await;
     assert_eq!(got[0]["severity"], 3);
@@ -511,7 +318,7 @@ async fn rule_levels_come_from_the_client_and_from_ws_lint_toml() {
     let file = dir.path().join("serverless.yml");
     let file_uri = tower_lsp_server::ls_types::Uri::from_file_path(&file).unwrap();
     let file_uri = file_uri.as_str().to_string();
-    let (mut client, _) = TestClient::start(
+    let (mut client, _) = LspClient::start(
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
         Value::Null,
     )
@@ -542,7 +349,7 @@ async fn rule_levels_come_from_the_client_and_from_ws_lint_toml() {
         "[rules]\nWS201 = \"loud\"\n",
     )
     .unwrap();
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     assert_eq!(client.open(&file_uri, SERVICE).await.len(), 1);
     let message = client
         .wait_for("showMessage", |m| m["method"] == "window/showMessage")
@@ -559,7 +366,7 @@ async fn rule_levels_come_from_the_client_and_from_ws_lint_toml() {
 
 #[tokio::test]
 async fn a_panicking_request_is_answered_with_an_error_and_the_server_lives_on() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let response = client.raw_request("ws-lint/panic", Value::Null).await;
     assert!(response["error"]["message"]
         .as_str()
@@ -614,7 +421,7 @@ fn whole(text: &str) -> Value {
 
 #[tokio::test]
 async fn code_actions_fix_suppress_and_fix_all() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let diagnostics = client.open(&uri, SERVICE).await;
     let range = diagnostics[0]["range"].clone();
@@ -646,7 +453,7 @@ async fn code_actions_fix_suppress_and_fix_all() {
         suppressed.contains("          authorizer: auth # ws-lint: ignore[WS201]\n"),
         "{suppressed}"
     );
-    assert!(common::reported("serverless.yml", &suppressed, &Default::default()).is_empty());
+    assert!(support::reported("serverless.yml", &suppressed, &Default::default()).is_empty());
 
     // An existing list is extended; the now unused WS002 in it is fixable by fix-all.
     let text = SERVICE.replace(
@@ -717,7 +524,7 @@ fn labels(items: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn complete(client: &mut TestClient, uri: &str, text: &str, marker: &str) -> Value {
+async fn complete(client: &mut LspClient, uri: &str, text: &str, marker: &str) -> Value {
     client
         .request(
             "textDocument/completion",
@@ -726,7 +533,7 @@ async fn complete(client: &mut TestClient, uri: &str, text: &str, marker: &str) 
         .await
 }
 
-async fn hover_text(client: &mut TestClient, uri: &str, text: &str, marker: &str) -> String {
+async fn hover_text(client: &mut LspClient, uri: &str, text: &str, marker: &str) -> String {
     let hover = client
         .request(
             "textDocument/hover",
@@ -765,7 +572,7 @@ functions:
 
 #[tokio::test]
 async fn hover_explains_keys_values_rules_and_authorizers() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     client.open(&uri, RICH).await;
     let text = hover_text(&mut client, &uri, RICH, "rout").await;
@@ -793,7 +600,7 @@ async fn hover_explains_keys_values_rules_and_authorizers() {
 
 #[tokio::test]
 async fn completion_offers_routes_keys_values_and_authorizers() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let text = RICH.replace(
         "          route: joinRoom\n",
@@ -844,7 +651,7 @@ async fn completion_offers_routes_keys_values_and_authorizers() {
 
 #[tokio::test]
 async fn completion_of_a_large_service_is_capped_and_marked_incomplete() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let mut text = String::from("service: big\nprovider:\n  name: aws\nfunctions:\n");
     for i in 0..450 {
@@ -897,7 +704,7 @@ async fn completion_of_a_large_service_is_capped_and_marked_incomplete() {
 
 #[tokio::test]
 async fn completion_works_in_a_broken_document() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     client.open(&uri, RICH).await;
     // Mid-typing: an unclosed quote above the cursor, and a half-typed route.
@@ -922,7 +729,7 @@ async fn completion_works_in_a_broken_document() {
 
 /// Sends one ranged edit: `inserted` at the end of the first `marker` in `text`.
 async fn type_after(
-    client: &mut TestClient,
+    client: &mut LspClient,
     uri: &str,
     text: &mut String,
     marker: &str,
@@ -944,7 +751,7 @@ async fn type_after(
 async fn typing_keeps_the_last_analysis_that_parsed_for_completion() {
     // One keystroke at a time, each re-parsed incrementally from the analysis before it (the
     // server takes that tree apart), then one that breaks the file.
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let mut text = RICH.to_string();
     client.open(&uri, &text).await;
@@ -982,7 +789,7 @@ fn at(text: &str, marker: &str) -> Value {
 
 #[tokio::test]
 async fn navigation_definition_references_rename_symbols_hints() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let text = format!(
         "{RICH}  other:\n    handler: h.other\n    events:\n      - websocket:\n          route: $connect\n          authorizer:\n            name: \"auth\"\n"
@@ -1092,6 +899,24 @@ async fn navigation_definition_references_rename_symbols_hints() {
         ]
     );
     assert_eq!(hints[0]["position"], json!({"line": 0, "character": 9}));
+    // AJV turns the string 'true' into true: logs are on, at the default level.
+    let quoted = minimal.replace("websocket: true", "websocket: 'true'");
+    client
+        .notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": quoted}]}))
+        .await;
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": whole(&quoted)}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"default: level: INFO"), "{labels:?}");
     client.shutdown().await;
 }
 
@@ -1099,7 +924,7 @@ async fn navigation_definition_references_rename_symbols_hints() {
 /// the editor shows.
 #[tokio::test]
 async fn rename_refuses_names_yaml_reads_as_non_strings() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     client.open(&uri, SERVICE).await;
     let position = at(SERVICE, "authorizer: au");
@@ -1130,7 +955,7 @@ async fn rename_refuses_names_yaml_reads_as_non_strings() {
 /// a quoted value that merely looks like a suppression comment.
 #[tokio::test]
 async fn suppress_is_offered_only_where_a_comment_can_go() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let json_uri = uri("serverless.json");
     let json_text = r#"{"service": "chat", "provider": {"name": "aws"}, "functions": {"auth": {"handler": "handler.auth"}, "message": {"handler": "handler.message", "events": [{"websocket": {"route": "sendMessage", "authorizer": "auth"}}]}}}"#;
     let diagnostics = client.open(&json_uri, json_text).await;
@@ -1199,7 +1024,7 @@ async fn suppress_is_offered_only_where_a_comment_can_go() {
 /// A diagnostic on the last line of a block scalar: a `#` there would be part of the value.
 #[tokio::test]
 async fn suppress_is_not_offered_inside_a_block_scalar() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let text = "service: chat\nprovider:\n  name: aws\n  logs:\n    websocket:\n      format: |\n        $context.requestId\n        $context.httpMethod\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket: $default\n";
     let diagnostics = client.open(&uri, text).await;
@@ -1230,7 +1055,7 @@ async fn suppress_is_not_offered_inside_a_block_scalar() {
 /// Completion leaves out the keys the mapping already has.
 #[tokio::test]
 async fn completion_leaves_out_keys_already_present() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let text = SERVICE.replace(
         "          route: sendMessage\n          authorizer: auth\n",
@@ -1252,7 +1077,7 @@ async fn completion_leaves_out_keys_already_present() {
 /// Document symbols never have an empty name (LSP forbids it; VS Code drops the outline).
 #[tokio::test]
 async fn symbols_of_blank_names_are_shown_quoted() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let text = "service: chat\nprovider:\n  name: aws\nfunctions:\n  \"\":\n    handler: h.a\n    events:\n      - websocket: \" \"\n  \" \":\n    handler: h.b\n";
     client.open(&uri, text).await;
@@ -1367,7 +1192,7 @@ async fn navigation_and_hover_with_non_ascii_before_the_cursor() {
             ColumnEncoding::Utf8,
         ),
     ] {
-        let (mut client, _) = TestClient::start(caps, Value::Null).await;
+        let (mut client, _) = LspClient::start(caps, Value::Null).await;
         let uri = uri("serverless.yml");
         client.open(&uri, text).await;
         let index = LineIndex::new(text);
@@ -1422,7 +1247,7 @@ async fn navigation_and_hover_with_non_ascii_before_the_cursor() {
 
 #[tokio::test]
 async fn completion_of_variables_and_access_log_variables() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let text = "service: chat\ncustom:\n  routes:\n    main: sendMessage\n    other: x\nprovider:\n  name: aws\n  logs:\n    websocket:\n      format: '$context.requestId $context.ro'\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - websocket:\n          route: ${self:custom.routes.m}\n          authorizer: ${\n";
     client.open(&uri, text).await;
@@ -1461,7 +1286,7 @@ async fn variables_resolve_in_hover_definition_and_hints_and_handlers_open_their
         tower_lsp_server::ls_types::Uri::from_file_path(dir.path().join("serverless.yml")).unwrap();
     let uri = file_uri.as_str().to_string();
     let text = "service: chat\ncustom:\n  route: sendMessage # 😀\nprovider:\n  name: aws\n  websocketsApiRouteSelectionExpression: $request.body.type\nfunctions:\n  f:\n    handler: src/chat.connect\n    events:\n      - websocket: ${self:custom.route}\n      - websocket: $default\n";
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     client.open(&uri, text).await;
     let hover = hover_text(&mut client, &uri, text, "${self:cus").await;
     assert_eq!(hover, "`${self:custom.route}` = `sendMessage`");
@@ -1497,7 +1322,7 @@ async fn variables_resolve_in_hover_definition_and_hints_and_handlers_open_their
 
 #[tokio::test]
 async fn crlf_documents_complete_and_hover_like_lf_ones() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let text = RICH
         .replace(
@@ -1534,8 +1359,8 @@ async fn diagnostics_equal_the_cli_on_a_corpus() {
             ColumnEncoding::Utf8,
         ),
     ] {
-        let (mut client, _) = TestClient::start(caps, Value::Null).await;
-        let files = common::files_in(std::path::Path::new(&dir), &["yml", "yaml", "json"]);
+        let (mut client, _) = LspClient::start(caps, Value::Null).await;
+        let files = support::files_in(std::path::Path::new(&dir), &["yml", "yaml", "json"]);
         assert!(!files.is_empty());
         for path in files {
             let Ok(text) = std::fs::read_to_string(&path) else {
@@ -1577,7 +1402,7 @@ async fn diagnostics_equal_the_cli_on_a_corpus() {
 #[tokio::test]
 async fn diagnostics_are_pulled_or_pushed_never_both() {
     let pull_caps = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
-    let (mut client, caps) = TestClient::start(pull_caps, Value::Null).await;
+    let (mut client, caps) = LspClient::start(pull_caps, Value::Null).await;
     assert_eq!(
         caps["capabilities"]["diagnosticProvider"]["identifier"],
         "ws-lint"
@@ -1598,20 +1423,16 @@ async fn diagnostics_are_pulled_or_pushed_never_both() {
     let items = report["items"].as_array().cloned().unwrap_or_default();
     assert!(items.iter().any(|d| d["code"] == "WS201"), "{report}");
     // The pull was answered after didOpen was handled: had a push been sent, it would be here.
-    while let Ok(message) = client.notifications.try_recv() {
-        client.backlog.push(message);
-    }
+    let received = client.received_so_far();
     assert!(
-        !client
-            .backlog
+        !received
             .iter()
             .any(|m| m["method"] == "textDocument/publishDiagnostics"),
-        "pushed as well as pulled: {:?}",
-        client.backlog
+        "pushed as well as pulled: {received:?}"
     );
     client.shutdown().await;
 
-    let (mut client, caps) = TestClient::start(json!({}), Value::Null).await;
+    let (mut client, caps) = LspClient::start(json!({}), Value::Null).await;
     assert!(
         caps["capabilities"].get("diagnosticProvider").is_none(),
         "{caps}"
@@ -1626,7 +1447,7 @@ async fn diagnostics_are_pulled_or_pushed_never_both() {
 /// pushed diagnostics equal the CLI's for the client's text. The server re-parses incrementally.
 #[tokio::test]
 async fn incremental_edits_keep_diagnostics_equal_to_the_cli() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     let mut text = ws_lint::synthetic::service(300);
     client.open(&uri, &text).await;
@@ -1717,7 +1538,7 @@ fn codes(diagnostics: &Value) -> Vec<String> {
 }
 
 /// Waits for diagnostics pushed to `uri` with `version` and these codes.
-async fn pushed(client: &mut TestClient, uri: &str, version: Value, expected: &[&str]) -> Value {
+async fn pushed(client: &mut LspClient, uri: &str, version: Value, expected: &[&str]) -> Value {
     let message = client
         .wait_for(&format!("{uri} {version} {expected:?}"), |m| {
             m["method"] == "textDocument/publishDiagnostics"
@@ -1739,7 +1560,7 @@ async fn a_service_publishes_into_its_included_files() {
     std::fs::write(dir.path().join("handler.js"), "").unwrap();
     let main_uri = file_uri(&dir.path().join("serverless.yml"));
     let functions_uri = file_uri(&dir.path().join("functions.yml"));
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
 
     // Opening the service: the typo in the included file is pushed to that file.
     assert_eq!(client.open(&main_uri, main).await, Vec::<Value>::new());
@@ -1831,7 +1652,7 @@ functions:
 
 #[tokio::test]
 async fn generated_logical_ids_in_hover_definition_and_completion() {
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     let uri = uri("serverless.yml");
     client.open(&uri, GENERATED).await;
     // Hover on a route: the IDs generated for the route and its function.
@@ -1872,6 +1693,149 @@ async fn generated_logical_ids_in_hover_definition_and_completion() {
     client.shutdown().await;
 }
 
+const GENERATED_TAGS: &str = "service: chat
+provider:
+  name: aws
+  environment:
+    API_ID: !Ref WebsocketsApi
+    ROUTE_ID: !GetAtt sendMessageWebsocketsRoute.RouteId
+    URL: !Sub \"wss://${WebsocketsApi}.execute-api.${AWS::Region}.amazonaws.com\"
+    NEXT_REF: !Ref 
+    NEXT_ATT: !GetAtt Send
+    NEXT_SUB: !Sub \"wss://${Web\"
+    NEXT_LONG_SUB:
+      Fn::Sub: \"arn:aws:execute-api:${AWS::Region}:${se\"
+    PLAIN: \"${\"
+functions:
+  connect:
+    handler: handler.connect
+    events:
+      - websocket:
+          route: $connect
+  sendMessage:
+    handler: handler.sendMessage
+    events:
+      - websocket: sendMessage
+resources:
+  Resources:
+    Topic:
+      Type: AWS::SNS::Topic
+      DependsOn:
+        - WebsocketsApi
+        - Sen
+";
+
+/// `!Ref`, `!GetAtt` and `!Sub` (and a `${` in `Fn::Sub`, an item of a `DependsOn` list) get
+/// the same generated names as `Ref:`: completion, hover and go to definition.
+#[tokio::test]
+async fn generated_logical_ids_in_tag_forms_and_sub_templates() {
+    let text = GENERATED_TAGS;
+    let mut client = LspClient::default().await;
+    let uri = uri("serverless.yml");
+    client.open(&uri, text).await;
+    let has = |labels: &[String], id: &str| labels.iter().any(|l| l == id);
+    // After `!Ref ` and `!GetAtt `: every generated name, replacing what is typed of it.
+    let items = complete(&mut client, &uri, text, "NEXT_REF: !Ref ").await;
+    let ref_labels = labels(&items);
+    for id in [
+        "WebsocketsApi",
+        "SconnectWebsocketsRoute",
+        "SendMessageWebsocketsIntegration",
+    ] {
+        assert!(has(&ref_labels, id), "{id}: {ref_labels:?}");
+    }
+    let items = complete(&mut client, &uri, text, "NEXT_ATT: !GetAtt Send").await;
+    let list = items.get("items").unwrap_or(&items).as_array().unwrap();
+    let integration = list
+        .iter()
+        .find(|i| i["label"] == "SendMessageWebsocketsIntegration")
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(
+        integration["textEdit"]["range"]["start"],
+        at(text, "NEXT_ATT: !GetAtt "),
+        "the edit replaces the name typed, not the tag"
+    );
+    // An item of a `DependsOn` list.
+    let items = complete(&mut client, &uri, text, "        - Sen").await;
+    let list = items.get("items").unwrap_or(&items).as_array().unwrap();
+    let integration = list
+        .iter()
+        .find(|i| i["label"] == "SendMessageWebsocketsIntegration")
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(
+        integration["textEdit"]["range"]["start"],
+        at(text, "- WebsocketsApi\n        - ")
+    );
+    // The attribute after the name's `.` is not a logical ID.
+    let items = complete(&mut client, &uri, text, "sendMessageWebsocketsRoute.").await;
+    assert!(!has(&labels(&items), "WebsocketsApi"), "{items}");
+    // After `${` in `!Sub` and `Fn::Sub`: the generated names and the variable sources.
+    let items = complete(&mut client, &uri, text, "NEXT_SUB: !Sub \"wss://${Web").await;
+    let sub_labels = labels(&items);
+    assert!(has(&sub_labels, "WebsocketsApi"), "{sub_labels:?}");
+    assert!(has(&sub_labels, "self:"), "{sub_labels:?}");
+    let list = items.get("items").unwrap_or(&items).as_array().unwrap();
+    let api = list.iter().find(|i| i["label"] == "WebsocketsApi").unwrap();
+    assert_eq!(
+        api["textEdit"]["range"]["start"],
+        at(text, "NEXT_SUB: !Sub \"wss://${")
+    );
+    let items = complete(&mut client, &uri, text, "${AWS::Region}:${se").await;
+    let long_labels = labels(&items);
+    assert!(
+        has(&long_labels, "sendMessageWebsocketsRoute"),
+        "{long_labels:?}"
+    );
+    // Outside `Fn::Sub`, `${` starts a Serverless variable only.
+    let items = complete(&mut client, &uri, text, "PLAIN: \"${").await;
+    let plain_labels = labels(&items);
+    assert!(
+        has(&plain_labels, "self:") && !has(&plain_labels, "WebsocketsApi"),
+        "{plain_labels:?}"
+    );
+    // Hover on a name in `!Ref` and in `!Sub`: the resource it names.
+    let hover = hover_text(&mut client, &uri, text, "API_ID: !Ref Websock").await;
+    assert!(
+        hover.contains("`WebsocketsApi`: AWS::ApiGatewayV2::Api"),
+        "{hover}"
+    );
+    let hover = hover_text(&mut client, &uri, text, "URL: !Sub \"wss://${Websock").await;
+    assert!(
+        hover.contains("`WebsocketsApi`: AWS::ApiGatewayV2::Api"),
+        "{hover}"
+    );
+    let hover = hover_text(&mut client, &uri, text, "!GetAtt sendMess").await;
+    assert!(
+        hover.contains("`sendMessageWebsocketsRoute`: AWS::ApiGatewayV2::Route")
+            && hover.contains("`sendMessage`"),
+        "{hover}"
+    );
+    // Definition from `!GetAtt Name.Attr` → the route; from `!Sub` → the first event.
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(text, "!GetAtt sendMess")}),
+        )
+        .await;
+    assert_eq!(
+        def["range"]["start"],
+        at(text, "      - websocket: "),
+        "{def}"
+    );
+    let def = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": at(text, "URL: !Sub \"wss://${Websock")}),
+        )
+        .await;
+    assert_eq!(
+        def["range"]["start"],
+        at(text, "    events:\n      - "),
+        "{def}"
+    );
+    client.shutdown().await;
+}
+
 /// In pull mode, the files an open service includes that are not open themselves get their
 /// diagnostics through `workspace/diagnostic`.
 #[tokio::test]
@@ -1885,7 +1849,7 @@ async fn pulled_diagnostics_reach_included_files_that_are_not_open() {
     let main_uri = file_uri(&dir.path().join("serverless.yml"));
     let functions_uri = file_uri(&dir.path().join("functions.yml"));
     let (mut client, init) =
-        TestClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+        LspClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
     assert_eq!(
         init["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"],
         true
@@ -1918,6 +1882,41 @@ async fn pulled_diagnostics_reach_included_files_that_are_not_open() {
     client.shutdown().await;
 }
 
+/// WS704 in an included `resources:` file that is not open reaches the client through
+/// `workspace/diagnostic`, on the included file's line.
+#[tokio::test]
+async fn pulled_diagnostics_report_unknown_generated_names_in_included_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "service: chat\nprovider:\n  name: aws\nfunctions:\n  connect:\n    handler: handler.connect\n    events:\n      - websocket: $connect\nresources: ${file(./resources.yml)}\n";
+    let resources = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    DependsOn: SconnectWebsocketsRoute\n    Properties:\n      TopicName: !Ref SConnectWebsocketsRoute\n";
+    std::fs::write(dir.path().join("serverless.yml"), main).unwrap();
+    std::fs::write(dir.path().join("resources.yml"), resources).unwrap();
+    std::fs::write(dir.path().join("handler.js"), "").unwrap();
+    let main_uri = file_uri(&dir.path().join("serverless.yml"));
+    let resources_uri = file_uri(&dir.path().join("resources.yml"));
+    let (mut client, _) =
+        LspClient::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": main_uri, "languageId": "yaml", "version": 1, "text": main}}),
+        )
+        .await;
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{report}");
+    assert_eq!(items[0]["uri"], resources_uri.as_str());
+    assert_eq!(codes(&items[0]["items"]), ["WS704"]);
+    // The name after `!Ref` on line 6 (0-based 5); the correct `DependsOn` above is silent.
+    assert_eq!(
+        items[0]["items"][0]["range"]["start"],
+        json!({"line": 5, "character": 22})
+    );
+    client.shutdown().await;
+}
+
 /// A service whose handler file is missing (WS702), then created on disk.
 fn handler_service(dir: &std::path::Path) -> (String, String) {
     let text = "service: chat\nprovider:\n  name: aws\nfunctions:\n  connect:\n    handler: handler.connect\n    events:\n      - websocket: $connect\n";
@@ -1925,7 +1924,7 @@ fn handler_service(dir: &std::path::Path) -> (String, String) {
     (file_uri(&dir.join("serverless.yml")), text.to_string())
 }
 
-async fn type_space(client: &mut TestClient, uri: &str, version: i64) {
+async fn type_space(client: &mut LspClient, uri: &str, version: i64) {
     client
         .notify(
             "textDocument/didChange",
@@ -1941,7 +1940,7 @@ async fn type_space(client: &mut TestClient, uri: &str, version: i64) {
 async fn folder_listings_are_cached_until_the_watcher_reports_a_change() {
     let dir = tempfile::tempdir().unwrap();
     let (uri, text) = handler_service(dir.path());
-    let (mut client, _) = TestClient::start(
+    let (mut client, _) = LspClient::start(
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
         Value::Null,
     )
@@ -1991,7 +1990,7 @@ async fn folder_listings_are_cached_until_the_watcher_reports_a_change() {
 async fn folder_listings_are_read_again_on_save_without_a_watcher() {
     let dir = tempfile::tempdir().unwrap();
     let (uri, text) = handler_service(dir.path());
-    let mut client = TestClient::default().await;
+    let mut client = LspClient::default().await;
     assert_eq!(codes(&json!(client.open(&uri, &text).await)), ["WS702"]);
     std::fs::write(dir.path().join("handler.js"), "").unwrap();
     type_space(&mut client, &uri, 2).await;

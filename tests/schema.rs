@@ -2,13 +2,14 @@
 //! a valid draft-07 schema, accepts the good fixtures and what the framework accepts (type
 //! coercion, shorthand forms, variables), and rejects what the framework rejects.
 
-mod common;
+mod support;
 
 use serde_json::{json, Map, Value};
 use ws_lint::yaml::{NodeId, NodeKind, ScalarValue, Yaml};
 
 fn schema() -> Value {
-    let text = common::read(&common::repo_root().join("schemas/serverless-websocket.schema.json"));
+    let text =
+        support::read(&support::repo_root().join("schemas/serverless-websocket.schema.json"));
     serde_json::from_str(&text).expect("the schema is JSON")
 }
 
@@ -99,9 +100,9 @@ fn provider(body: &str) -> String {
 #[test]
 fn good_fixtures_are_valid() {
     let validator = validator();
-    let dir = common::repo_root().join("tests/fixtures/ok");
-    for path in common::files_in(&dir, &["yml", "yaml"]) {
-        let text = common::read(&path);
+    let dir = support::repo_root().join("tests/fixtures/ok");
+    for path in support::files_in(&dir, &["yml", "yaml"]) {
+        let text = support::read(&path);
         assert_eq!(
             errors(&validator, &text),
             Vec::<String>::new(),
@@ -121,6 +122,9 @@ fn accepts_what_the_framework_accepts() {
         event("\n          route: 123"),
         event("\n          route: $connect\n          authorizer: auth"),
         event("\n          route: $connect\n          authorizer: 123"),
+        // AJV turns `true` into "true", which is a valid function name.
+        event("\n          route: $connect\n          authorizer: true"),
+        event("\n          route: $connect\n          authorizer:\n            name: false"),
         event("\n          route: $connect\n          authorizer: arn:aws:lambda:us-east-1:1:function:a"),
         event("\n          route: $connect\n          authorizer:\n            name: auth\n            identitySource: route.request.header.Auth"),
         event("\n          route: $connect\n          authorizer:\n            name: auth\n            identitySource: [1]"),

@@ -335,7 +335,7 @@ fn run_rules(ctx: &rules::Context, settings: &Settings, parsed: bool) -> Vec<Dia
 
 /// A diagnostic about a value that came through a variable stays where the variable is used
 /// and points at where the value is defined. Its fix is dropped when it would edit the
-/// variable: a `${...}` is never overwritten with a literal.
+/// variable: a `${...}` is never overwritten with a literal (only with a variable).
 fn point_at_definitions(
     yaml: &Yaml,
     text: &str,
@@ -379,11 +379,17 @@ fn point_at_definitions(
                 r.start < used.end && used.start < r.end
                     || (r.start == r.end && used.start < r.start && r.start < used.end)
             };
-            if diagnostic
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.edits.iter().any(|e| overlaps(e.range)))
-            {
+            // Rewriting a `${...}` as the same variable (WS606 removing the space) keeps it.
+            let rewrites_variable = |e: &diagnostics::Edit| {
+                let parsed = crate::variables::parse(&e.text);
+                matches!(parsed.segments.as_slice(), [crate::variables::Segment::Variable(v)]
+                    if v.span.start == 0 && v.span.end == e.text.len())
+            };
+            if diagnostic.fix.as_ref().is_some_and(|f| {
+                f.edits
+                    .iter()
+                    .any(|e| overlaps(e.range) && !rewrites_variable(e))
+            }) {
                 diagnostic.fix = None;
             }
             let inside = used.start <= diagnostic.range.start && diagnostic.range.end <= used.end;

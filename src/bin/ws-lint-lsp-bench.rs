@@ -5,8 +5,10 @@
 //! folder as `serverless.yml`, starts `ws-lint lsp` (the binary beside this one; build it with
 //! `cargo build --release`), and, as a client without pull diagnostics (the server pushes):
 //! open → diagnostics; 100 single-character edits inside a function in the middle, each waiting
-//! for its diagnostics; 50 completions and 50 hovers there; then the server's peak RSS
-//! (`VmHWM`). Prints a table of p50/p95 in milliseconds.
+//! for its diagnostics; 100 such edits in the provider (a tag's value); 50 completions and 50
+//! hovers in that function; then the server's peak RSS (`VmHWM`). Then the batch linter on the
+//! same file (`ws-lint FILE`, output discarded), median wall time of 5 runs. Prints a table of
+//! p50/p95 in milliseconds.
 //!
 //! `--extra-files N` puts N other files beside the handlers (in `src/`), as a project with many
 //! sources has: the handler check lists that folder, and the server keeps the listing between
@@ -30,8 +32,7 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let exe = std::env::current_exe().expect("current exe");
-        let binary = exe.with_file_name(format!("ws-lint{}", std::env::consts::EXE_SUFFIX));
+        let binary = ws_lint_binary();
         let mut child = Command::new(&binary)
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -146,6 +147,46 @@ impl Server {
     }
 }
 
+/// The `ws-lint` binary beside this one.
+fn ws_lint_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    exe.with_file_name(format!("ws-lint{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// LSP line and UTF-16 column of byte `at` (the synthetic service is ASCII).
+fn line_and_column(text: &str, at: usize) -> (u32, u32) {
+    let line = text[..at].matches('\n').count() as u32;
+    let column = (at - text[..at].rfind('\n').map_or(0, |i| i + 1)) as u32;
+    (line, column)
+}
+
+/// 100 edits at `(line, column)`: type a character, then delete it, and so on, each timed
+/// until the diagnostics of its version arrive.
+fn type_and_delete(
+    server: &mut Server,
+    uri: &str,
+    version: &mut i64,
+    (line, column): (u32, u32),
+) -> Vec<Duration> {
+    let mut edits = Vec::new();
+    for i in 0..100 {
+        *version += 1;
+        let change = if i % 2 == 0 {
+            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "x"})
+        } else {
+            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 1}}, "text": ""})
+        };
+        let start = Instant::now();
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": *version}, "contentChanges": [change]}),
+        );
+        server.diagnostics(uri, *version);
+        edits.push(start.elapsed());
+    }
+    edits
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -162,6 +203,8 @@ struct Row {
     diagnostics: usize,
     open: Duration,
     edits: Vec<Duration>,
+    provider_edits: Vec<Duration>,
+    cli: Vec<Duration>,
     completions: Vec<Duration>,
     hovers: Vec<Duration>,
     rss_kb: Option<u64>,
@@ -199,30 +242,18 @@ fn run(lines: usize, extra_files: usize) -> Row {
     let diagnostics = server.diagnostics(&uri, 1);
     let open = start.elapsed();
 
-    // The function in the middle: its route line.
-    let functions = text.matches("\n  action").count();
-    let marker = format!("route: action{}\n", functions / 2);
-    let at = text.find(&marker).expect("middle function") + marker.len() - 1;
-    let line = text[..at].matches('\n').count() as u32;
-    let column = (at - text[..at].rfind('\n').map_or(0, |i| i + 1)) as u32;
-
-    // Type a character at the end of the route, then delete it, and so on.
-    let mut edits = Vec::new();
-    for i in 0..100 {
-        let version = 2 + i as i64;
-        let change = if i % 2 == 0 {
-            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "x"})
-        } else {
-            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 1}}, "text": ""})
-        };
-        let start = Instant::now();
-        server.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
-        );
-        server.diagnostics(&uri, version);
-        edits.push(start.elapsed());
-    }
+    // A function in the middle: the end of its route; and the end of a provider tag's value.
+    let route_end = ws_lint::synthetic::route_end_near_middle(&text).expect("a middle function");
+    let (line, column) = line_and_column(&text, route_end);
+    let tag_end = ws_lint::synthetic::provider_tag_end(&text).expect("a provider tag");
+    let mut version = 1;
+    let edits = type_and_delete(&mut server, &uri, &mut version, (line, column));
+    let provider_edits = type_and_delete(
+        &mut server,
+        &uri,
+        &mut version,
+        line_and_column(&text, tag_end),
+    );
 
     // Completion of a value after `route: `, hover on the `route` key.
     let mut completions = Vec::new();
@@ -245,12 +276,32 @@ fn run(lines: usize, extra_files: usize) -> Row {
     }
     let rss_kb = server.peak_rss_kb();
     server.stop();
+
+    let cli = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let status = Command::new(ws_lint_binary())
+                .arg(&path)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("run ws-lint");
+            // 0 or 1 (findings: the synthetic service has some); anything else is a failure.
+            assert!(
+                matches!(status.code(), Some(0 | 1)),
+                "ws-lint FILE: {status}"
+            );
+            start.elapsed()
+        })
+        .collect();
     Row {
         lines,
         bytes: text.len(),
         diagnostics,
         open,
         edits,
+        provider_edits,
+        cli,
         completions,
         hovers,
         rss_kb,
@@ -277,25 +328,28 @@ fn main() {
         sizes
     };
     println!(
-        "| lines | size | diagnostics | open→diag | edit→diag p50 / p95 | completion p50 / p95 | hover p50 / p95 | peak RSS |"
+        "| lines | size | diagnostics | open→diag | edit→diag p50 / p95 (function) | edit→diag p50 / p95 (provider) | completion p50 / p95 | hover p50 / p95 | peak RSS | `ws-lint FILE` median of 5 |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for lines in sizes {
         let mut row = run(lines, extra_files);
         println!(
-            "| {} | {:.2} MB | {} | {:.1} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {} |",
+            "| {} | {:.2} MB | {} | {:.1} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {} | {:.1} ms |",
             row.lines,
             row.bytes as f64 / 1e6,
             row.diagnostics,
             ms(row.open),
             percentile(&mut row.edits, 0.5),
             percentile(&mut row.edits, 0.95),
+            percentile(&mut row.provider_edits, 0.5),
+            percentile(&mut row.provider_edits, 0.95),
             percentile(&mut row.completions, 0.5),
             percentile(&mut row.completions, 0.95),
             percentile(&mut row.hovers, 0.5),
             percentile(&mut row.hovers, 0.95),
             row.rss_kb
                 .map_or("?".to_string(), |kb| format!("{:.1} MB", kb as f64 / 1024.0)),
+            percentile(&mut row.cli, 0.5),
         );
     }
 }

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::model::schema::{self, ValueType};
+
 /// The JSON Schema of the WebSocket parts of a service (draft-07).
 pub const SCHEMA: &str = include_str!("../../schemas/serverless-websocket.schema.json");
 
@@ -80,9 +82,9 @@ pub enum Kind {
     BoolOrObject,
 }
 
+/// A key of the schema table ([`crate::model::schema::KEYS`]) with what the editor adds.
 pub struct KeyDoc {
     pub path: &'static [&'static str],
-    pub kind: Kind,
     /// Documented values: (value, explanation).
     pub values: &'static [(&'static str, &'static str)],
 }
@@ -127,12 +129,10 @@ const LOG_LEVELS: &[(&str, &str)] = &[
 pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         path: &["provider", "websocketsApiName"],
-        kind: Kind::String,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "websocketsApiRouteSelectionExpression"],
-        kind: Kind::String,
         values: &[(
             "$request.body.action",
             "The `action` field of a JSON message (the default).",
@@ -140,62 +140,50 @@ pub const KEYS: &[KeyDoc] = &[
     },
     KeyDoc {
         path: &["provider", "websocketsDescription"],
-        kind: Kind::String,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "websocket"],
-        kind: Kind::Object,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "websocket", "useProviderTags"],
-        kind: Kind::Bool,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "apiGateway", "websocketApiId"],
-        kind: Kind::String,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket"],
-        kind: Kind::BoolOrObject,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "level"],
-        kind: Kind::String,
         values: LOG_LEVELS,
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "accessLogging"],
-        kind: Kind::Bool,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "executionLogging"],
-        kind: Kind::Bool,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "fullExecutionData"],
-        kind: Kind::Bool,
         values: &[],
     },
     KeyDoc {
         path: &["provider", "logs", "websocket", "format"],
-        kind: Kind::String,
         values: &[],
     },
     KeyDoc {
         path: &["functions", "*", "events", "-", "websocket"],
-        kind: Kind::StringOrObject,
         values: ROUTE_VALUES,
     },
     KeyDoc {
         path: &["functions", "*", "events", "-", "websocket", "route"],
-        kind: Kind::String,
         values: ROUTE_VALUES,
     },
     KeyDoc {
@@ -207,12 +195,10 @@ pub const KEYS: &[KeyDoc] = &[
             "websocket",
             "routeResponseSelectionExpression",
         ],
-        kind: Kind::String,
         values: &[("$default", "Send the function's response to the client.")],
     },
     KeyDoc {
         path: &["functions", "*", "events", "-", "websocket", "authorizer"],
-        kind: Kind::StringOrObject,
         values: &[],
     },
     KeyDoc {
@@ -225,7 +211,6 @@ pub const KEYS: &[KeyDoc] = &[
             "authorizer",
             "name",
         ],
-        kind: Kind::String,
         values: &[],
     },
     KeyDoc {
@@ -238,7 +223,6 @@ pub const KEYS: &[KeyDoc] = &[
             "authorizer",
             "arn",
         ],
-        kind: Kind::String,
         values: &[],
     },
     KeyDoc {
@@ -251,13 +235,31 @@ pub const KEYS: &[KeyDoc] = &[
             "authorizer",
             "identitySource",
         ],
-        kind: Kind::List,
         values: IDENTITY_SOURCES,
     },
 ];
 
 impl KeyDoc {
     /// The key's description, from the schema.
+    /// What completion offers for the value, from the key's type in the schema table.
+    pub fn kind(&self) -> Kind {
+        match schema::get(self.path).map(|key| key.value) {
+            Some(ValueType::Boolean) => Kind::Bool,
+            Some(ValueType::StringList) => Kind::List,
+            Some(ValueType::StringOrObject) => Kind::StringOrObject,
+            Some(ValueType::BooleanOrObject) => Kind::BoolOrObject,
+            Some(ValueType::Object) => Kind::Object,
+            Some(
+                ValueType::String
+                | ValueType::OneOf(_)
+                | ValueType::Const(_)
+                | ValueType::Arn
+                | ValueType::StringOrCfFunction,
+            )
+            | None => Kind::String,
+        }
+    }
+
     pub fn doc(&self) -> &'static str {
         description(self.path).unwrap_or("")
     }
@@ -303,6 +305,140 @@ pub fn name(doc: &KeyDoc) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a schema node accepts, through `anyOf` and `$ref`: its `type`s, `enum:`/`const:`
+    /// values, and `cf` for a CloudFormation function. The editor schema's `variable`
+    /// alternative (a `${...}` string anywhere) is left out: it says nothing about the type.
+    fn accepted(node: &'static Value, out: &mut std::collections::BTreeSet<String>) {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some("#/definitions/variable") => return,
+            Some("#/definitions/awsCfFunction") => {
+                out.insert("cf".to_string());
+                return;
+            }
+            Some(_) => return accepted(resolve(node), out),
+            None => {}
+        }
+        match node.get("type") {
+            Some(Value::String(t)) => {
+                out.insert(t.clone());
+            }
+            Some(Value::Array(types)) => {
+                out.extend(types.iter().filter_map(Value::as_str).map(str::to_string))
+            }
+            _ => {}
+        }
+        for value in node
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.insert(format!("enum:{}", value.as_str().unwrap_or("?")));
+        }
+        if let Some(value) = node.get("const").and_then(Value::as_str) {
+            out.insert(format!("const:{value}"));
+        }
+        for branch in node
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            accepted(branch, out);
+        }
+    }
+
+    /// The property names an object schema node allows, through `anyOf` and `$ref`.
+    fn properties(node: &'static Value, out: &mut Vec<String>) {
+        // A CloudFormation function's keys (`Ref`, `Fn::GetAtt`...) are not settings.
+        if node.get("$ref").and_then(Value::as_str) == Some("#/definitions/awsCfFunction") {
+            return;
+        }
+        let node = resolve(node);
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            out.extend(props.keys().cloned());
+        }
+        for branch in node
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            properties(branch, out);
+        }
+    }
+
+    #[test]
+    fn the_json_schema_agrees_with_the_model_key_by_key_and_type_by_type() {
+        use crate::model::schema::{self, ValueType};
+        for key in schema::KEYS {
+            let mut node = schema();
+            for segment in key.path {
+                node = child(node, segment, 0)
+                    .unwrap_or_else(|| panic!("{:?} is not in the JSON schema", key.path));
+            }
+            let mut found = std::collections::BTreeSet::new();
+            accepted(node, &mut found);
+            // The editor schema also takes numbers and booleans where a string is expected,
+            // and the strings "true"/"false" where a boolean is: AJV's coercion.
+            let coerced_string = ["boolean", "number", "string"];
+            let expected: Vec<String> = match key.value {
+                ValueType::String => coerced_string.iter().map(|t| t.to_string()).collect(),
+                ValueType::Boolean => ["boolean", "enum:false", "enum:true", "string"]
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect(),
+                // A scalar becomes a one-item list.
+                ValueType::StringList => coerced_string
+                    .iter()
+                    .chain(&["array"])
+                    .map(|t| t.to_string())
+                    .collect(),
+                ValueType::OneOf(values) => values.iter().map(|v| format!("enum:{v}")).collect(),
+                ValueType::Const(value) => vec![format!("const:{value}")],
+                ValueType::Arn => vec!["cf".into(), "string".into()],
+                ValueType::StringOrCfFunction => vec!["cf".into(), "string".into()],
+                ValueType::StringOrObject => coerced_string
+                    .iter()
+                    .chain(&["object"])
+                    .map(|t| t.to_string())
+                    .collect(),
+                ValueType::BooleanOrObject => {
+                    ["boolean", "enum:false", "enum:true", "object", "string"]
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect()
+                }
+                ValueType::Object => vec!["object".into()],
+            };
+            let expected: std::collections::BTreeSet<String> = expected.into_iter().collect();
+            assert_eq!(found, expected, "{:?}", key.path);
+            let mut names = Vec::new();
+            properties(node, &mut names);
+            let mut model: Vec<String> = schema::children(key.path)
+                .map(|k| k.name().to_string())
+                .collect();
+            names.sort();
+            model.sort();
+            assert_eq!(names, model, "the keys under {:?}", key.path);
+        }
+    }
+
+    #[test]
+    fn documents_exactly_the_keys_of_the_schema_table() {
+        let mut documented: Vec<_> = KEYS.iter().map(|k| k.path).collect();
+        let mut table: Vec<_> = schema::KEYS.iter().map(|k| k.path).collect();
+        documented.sort();
+        table.sort();
+        assert_eq!(documented, table);
+    }
+
+    #[test]
+    fn documents_every_reserved_route() {
+        let documented: Vec<_> = ROUTE_VALUES.iter().map(|(route, _)| *route).collect();
+        assert_eq!(documented, crate::model::RESERVED_ROUTES);
+    }
 
     #[test]
     fn finds_keys_and_children_in_both_function_forms() {

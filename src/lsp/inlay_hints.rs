@@ -8,7 +8,7 @@ use super::convert::Converter;
 use super::documents::Snapshot;
 use crate::model::AuthorizerForm;
 use crate::span::TextRange;
-use crate::yaml::{NodeId, ScalarValue};
+use crate::yaml::NodeId;
 
 pub const DEFAULT_ROUTE_SELECTION: &str = "$request.body.action";
 pub const DEFAULT_IDENTITY_SOURCE: &str = "route.request.header.Auth";
@@ -62,20 +62,20 @@ pub fn inlay_hints(
             hints.push((at, format!("identitySource: {DEFAULT_IDENTITY_SOURCE}")));
         }
     }
-    if let Some(logs) = service.provider_entry(yaml, &["logs", "websocket"]) {
-        let enabled = match yaml.scalar_value(logs.value) {
-            Some(ScalarValue::Bool(on)) => on,
-            Some(_) => false,
-            None => yaml.is_mapping(logs.value),
-        };
-        let object = yaml.is_mapping(logs.value);
-        let level_set = object && yaml.get(logs.value, "level").is_some();
-        let execution_off = object
-            && yaml
-                .get_value(logs.value, "executionLogging")
-                .is_some_and(|v| yaml.scalar_value(v) == Some(ScalarValue::Bool(false)));
-        if enabled && !level_set && !execution_off {
-            hints.push((end_of_line(logs.key), format!("level: {DEFAULT_LOG_LEVEL}")));
+    // The stage's log level defaults to INFO where logs are on (the model's reading, after the
+    // framework's coercion: `'true'` is on), no level is set, execution logging is not off and
+    // the service owns the API (an external one gets no stage settings).
+    if let Some(logs) = &service.websocket_logs {
+        let level_set = logs.get(yaml, "level").is_some();
+        if logs.enabled == Some(true)
+            && !level_set
+            && logs.execution_logging_off(yaml).is_none()
+            && service.external_api().is_none()
+        {
+            hints.push((
+                end_of_line(logs.entry.key),
+                format!("level: {DEFAULT_LOG_LEVEL}"),
+            ));
         }
     }
     // Resolved `${self:...}` values, right after each reference.

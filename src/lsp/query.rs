@@ -2,6 +2,8 @@
 //! `key:`), so it works while the YAML is broken mid-typing. Serves completion and hover.
 
 use crate::span::TextRange;
+use crate::variables;
+use crate::yaml::{NodeId, Yaml};
 
 /// One thing a line starts: a list item's dash, or a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,8 +272,10 @@ pub struct SelfReference {
     pub path: Vec<String>,
 }
 
-/// The `${self:...}` references in `text[range]` (a default after `,` is left out; nested
-/// variables are skipped).
+/// The `${self:...}` references in `text[range]`, read with the framework's variable grammar
+/// ([`variables::parse`]): the first source's address (a default after `,` is left out;
+/// addresses holding nested variables are skipped). Each reference is read to the end of its
+/// line, so a broken variable elsewhere does not hide it.
 pub fn self_references(text: &str, range: TextRange) -> Vec<SelfReference> {
     let Some(slice) = text.get(range.as_range()) else {
         return Vec::new();
@@ -281,15 +285,29 @@ pub fn self_references(text: &str, range: TextRange) -> Vec<SelfReference> {
     while let Some(found) = slice[search..].find("${self:") {
         let start = search + found;
         search = start + 2;
-        let body_start = start + "${self:".len();
-        let Some(close) = slice[body_start..].find('}') else {
-            break;
+        let line_end = slice[start..].find('\n').map_or(slice.len(), |i| start + i);
+        let parsed = variables::parse(&slice[start..line_end]);
+        let Some(variables::Segment::Variable(variable)) = parsed.segments.first() else {
+            continue;
         };
-        let body = &slice[body_start..body_start + close];
-        if body.contains("${") {
+        if variable.span.start != 0 {
             continue;
         }
-        let path_text = body.split(',').next().unwrap_or("").trim();
+        let Some(variables::Source::Variable {
+            kind,
+            address: Some(address),
+            ..
+        }) = variable.sources.first()
+        else {
+            continue;
+        };
+        let variables::ArgValue::Literal(variables::Literal::Str(path_text)) = &address.value
+        else {
+            continue;
+        };
+        if kind != "self" {
+            continue;
+        }
         let path: Vec<String> = path_text
             .split('.')
             .filter(|k| !k.is_empty())
@@ -297,7 +315,7 @@ pub fn self_references(text: &str, range: TextRange) -> Vec<SelfReference> {
             .collect();
         if !path.is_empty() {
             out.push(SelfReference {
-                range: TextRange::new(range.start + start, range.start + body_start + close + 1),
+                range: TextRange::new(range.start + start, range.start + start + variable.span.end),
                 path,
             });
         }
@@ -305,25 +323,20 @@ pub fn self_references(text: &str, range: TextRange) -> Vec<SelfReference> {
     out
 }
 
-/// The node a `${self:...}` path leads to from the root: the entry's key (when the last step
-/// is a mapping key) and its value.
-pub fn resolve_self(
-    yaml: &crate::yaml::Yaml,
-    path: &[String],
-) -> Option<(Option<crate::yaml::NodeId>, crate::yaml::NodeId)> {
-    let mut current = yaml.root()?;
-    let mut key = None;
-    for step in path {
-        if let Some(entry) = yaml.get(current, step) {
-            key = Some(entry.key);
-            current = entry.value;
-        } else {
-            let index: usize = step.parse().ok()?;
-            current = *yaml.items(current)?.get(index)?;
-            key = None;
-        }
-    }
-    Some((key, current))
+/// The node a `${self:...}` path leads to from the root ([`variables::lookup_self`], which
+/// follows aliases and merge keys as the resolver does): the entry's key (when the node is the
+/// value of a mapping entry) and the node.
+pub fn resolve_self(yaml: &Yaml, path: &[String]) -> Option<(Option<NodeId>, NodeId)> {
+    let variables::SelfLookup::Found(value) = variables::lookup_self(yaml, &path.join(".")) else {
+        return None;
+    };
+    let key = yaml.node(value).parent().and_then(|parent| {
+        yaml.own_entries(parent)?
+            .iter()
+            .find(|entry| entry.value == value)
+            .map(|entry| entry.key)
+    });
+    Some((key, value))
 }
 
 #[cfg(test)]
@@ -414,6 +427,36 @@ functions:
         let paths: Vec<_> = refs.iter().map(|r| r.path.join(".")).collect();
         assert_eq!(paths, ["custom.x", "b"]);
         assert_eq!(&text[refs[0].range.as_range()], "${self:custom.x}");
+    }
+
+    #[test]
+    fn reads_references_with_the_variable_grammar() {
+        // A `}` inside a quoted default ends nothing: the reference is the whole variable.
+        let text = "a: ${self:custom.x, 'a}b'} and ${opt:s, dev} ${self:custom.y}";
+        let refs = self_references(text, TextRange::new(0, text.len()));
+        let found: Vec<_> = refs
+            .iter()
+            .map(|r| (&text[r.range.as_range()], r.path.join(".")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("${self:custom.x, 'a}b'}", "custom.x".to_string()),
+                ("${self:custom.y}", "custom.y".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn resolves_references_through_aliases_like_the_resolver() {
+        let yaml = crate::yaml::Yaml::parse("base: &b {x: 1}\ncustom:\n  <<: *b\n  list: [a, b]\n");
+        let path = |p: &str| p.split('.').map(str::to_string).collect::<Vec<_>>();
+        let (key, value) = resolve_self(&yaml, &path("custom.x")).expect("merged key");
+        assert_eq!(yaml.str(value), Some("1"));
+        assert_eq!(key.and_then(|k| yaml.str(k)), Some("x"));
+        let (_, item) = resolve_self(&yaml, &path("custom.list.1")).expect("list item");
+        assert_eq!(yaml.str(item), Some("b"));
+        assert!(resolve_self(&yaml, &path("custom.missing")).is_none());
     }
 
     #[test]

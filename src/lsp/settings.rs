@@ -1,5 +1,5 @@
-//! Settings for a document: the nearest `ws-lint.toml` (walking up from the document's folder,
-//! stopping at a folder holding `.git`) plus rule levels from the client (initializationOptions
+//! Settings for a document: the nearest `ws-lint.toml` ([`crate::config::find_nearest`], as the
+//! CLI finds it) plus rule levels from the client (initializationOptions
 //! and `workspace/didChangeConfiguration`), the client's words winning.
 
 use std::collections::HashMap;
@@ -9,7 +9,7 @@ use crate::config::{Config, RuleLevel, Settings};
 use crate::rules;
 
 /// A `ws-lint.toml` found for a folder: its path and what parsing it gave.
-type Found = Option<(PathBuf, Result<Config, String>)>;
+pub type Found = Option<(PathBuf, Result<Config, String>)>;
 
 #[derive(Default)]
 pub struct SettingsState {
@@ -77,30 +77,31 @@ impl SettingsState {
         (settings, error)
     }
 
+    /// True when the configuration for `dir` is known (no disk access needed).
+    pub fn knows(&self, dir: &Path) -> bool {
+        self.cache.contains_key(dir)
+    }
+
+    /// Keeps what [`search`] found for `dir`.
+    pub fn remember(&mut self, dir: &Path, found: Found) {
+        self.cache.insert(dir.to_path_buf(), found);
+    }
+
     fn find(&mut self, dir: &Path) -> Found {
         if let Some(found) = self.cache.get(dir) {
             return found.clone();
         }
-        let mut found = None;
-        let mut current = Some(dir);
-        while let Some(folder) = current {
-            let candidate = folder.join("ws-lint.toml");
-            if candidate.is_file() {
-                let display = candidate.display().to_string();
-                let config = std::fs::read_to_string(&candidate)
-                    .map_err(|e| format!("{display}: cannot read: {e}"))
-                    .and_then(|text| {
-                        Config::parse_file(&text, &candidate).map_err(|e| e.to_string())
-                    });
-                found = Some((candidate, config));
-                break;
-            }
-            if folder.join(".git").exists() {
-                break;
-            }
-            current = folder.parent();
-        }
+        let found = search(dir);
         self.cache.insert(dir.to_path_buf(), found.clone());
         found
     }
+}
+
+/// The nearest `ws-lint.toml` from `dir` up ([`crate::config::find_nearest`], as the CLI finds
+/// it), read from disk: the server calls it outside its lock, so a slow disk never holds up edits.
+pub fn search(dir: &Path) -> Found {
+    crate::config::find_nearest(dir).map(|file| {
+        let config = Config::load(&file);
+        (file, config)
+    })
 }

@@ -9,12 +9,16 @@
 //! JSON that is not a JSON-RPC 2.0 message an invalid request (-32600), a `$/` request
 //! MethodNotFound (-32601). Answers from both sides reach stdout as whole frames.
 
+use std::borrow::Cow;
+
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 use tokio::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
 };
 use tokio::sync::mpsc;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Id, Request, Response};
 
 /// Header lines longer than this are garbage (skipped).
 const MAX_HEADER_LINE: usize = 64 * 1024;
@@ -111,9 +115,155 @@ fn error(id: Value, code: i64, message: &str) -> Vec<u8> {
     frame(response.to_string().as_bytes())
 }
 
+/// The fields of a message that decide whether tower-lsp-server can decode it, read from the
+/// body without building a tree of it: strings borrowed where they have no escapes, every other
+/// value walked and checked (as parsing it into a `Value` would check it) but not kept.
+#[derive(Default)]
+struct Probe<'a> {
+    jsonrpc: Option<Cow<'a, str>>,
+    method: Option<Cow<'a, str>>,
+    /// `Some(Id::Null)` for `"id": null`, `None` when there is no id.
+    id: Option<Id>,
+    result: bool,
+    error: bool,
+}
+
+impl<'de> Deserialize<'de> for Probe<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ProbeVisitor)
+    }
+}
+
+struct ProbeVisitor;
+
+impl<'de> Visitor<'de> for ProbeVisitor {
+    type Value = Probe<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON-RPC message")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe<'de>, A::Error> {
+        let mut probe = Probe::default();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            // A repeated field: let the full decoding decide.
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom("duplicate field"));
+            }
+            match key.as_ref() {
+                "jsonrpc" => probe.jsonrpc = Some(map.next_value()?),
+                "method" => probe.method = Some(map.next_value()?),
+                "id" => probe.id = Some(map.next_value()?),
+                "result" => {
+                    map.next_value::<Checked>()?;
+                    probe.result = true;
+                }
+                "error" => {
+                    map.next_value::<ProbeError>()?;
+                    probe.error = true;
+                }
+                _ => {
+                    map.next_value::<Checked>()?;
+                }
+            }
+        }
+        Ok(probe)
+    }
+}
+
+#[derive(Deserialize)]
+struct ProbeError<'a> {
+    #[serde(rename = "code")]
+    _code: i64,
+    #[serde(borrow, rename = "message")]
+    _message: Cow<'a, str>,
+    #[serde(default, rename = "data")]
+    _data: Option<Checked>,
+}
+
+/// Any JSON value, checked as decoding it would check it (strings valid UTF-8 without lone
+/// surrogates, numbers in range), then dropped. Unlike `IgnoredAny`, which skips strings
+/// unchecked: tower-lsp-server would fail on what it let through.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CheckedVisitor)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+}
+
+/// True when the body is a message tower-lsp-server decodes and answers itself: the common
+/// case, decided from a [`Probe`]. Anything else takes the slow path of [`answer`].
+fn passes(body: &[u8]) -> bool {
+    let Ok(probe) = serde_json::from_slice::<Probe>(body) else {
+        return false;
+    };
+    if probe.jsonrpc.as_deref() != Some("2.0") {
+        return false;
+    }
+    match probe.method {
+        Some(method) => !(method.starts_with("$/") && probe.id.is_some()),
+        None => probe.id.is_some() && (probe.result || probe.error),
+    }
+}
+
 /// What to do with one body from the client: pass it on, or answer it here (`Err`, the framed
 /// answer; an empty one for messages that get none).
 fn check(body: &[u8]) -> Result<(), Vec<u8>> {
+    if passes(body) {
+        return Ok(());
+    }
+    answer(body)
+}
+
+/// [`check`] for a body the probe did not pass, from the whole JSON tree: faulty messages are
+/// rare, and their answer needs the id and method wherever they are.
+fn answer(body: &[u8]) -> Result<(), Vec<u8>> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(e) => return Err(parse_error(body, &e)),
@@ -290,5 +440,54 @@ mod tests {
         );
         assert!(text(check(b"[1]")).contains("-32600"));
         assert!(text(check(br#"{"jsonrpc":"2.0","id":3,"method":"$/x"}"#)).contains("-32601"));
+    }
+
+    /// The probe passes exactly what the full decoding passes: it only saves the work.
+    #[test]
+    fn the_probe_agrees_with_the_full_decoding() {
+        let bodies: &[&[u8]] = &[
+            br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{"a":[1,{"b":null}]}}"#,
+            br#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":null}"#,
+            br#"{"jsonrpc":"2.0","id":"x","method":"initialize"}"#,
+            br#"{"jsonrpc":"2.0","id":null,"method":"shutdown"}"#,
+            br#"{"method":"\u0024/cancelRequest","jsonrpc":"2.0","params":{"id":1}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"\u0024/x"}"#,
+            br#"{"jsonrpc":"2.0","id":null,"method":"$/x"}"#,
+            br#"{"jsonrpc":"2.0","id":1,"result":null}"#,
+            br#"{"jsonrpc":"2.0","id":"a","result":{"x":1}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"error":{"code":-1,"message":"no"}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"error":{"code":"x","message":"no"}}"#,
+            br#"{"jsonrpc":"2.0","id":1}"#,
+            br#"{"jsonrpc":"2.0","result":1}"#,
+            br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#,
+            br#"{"jsonrpc":2,"id":1,"method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":[1],"method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":7}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","method":"y"}"#,
+            br#"{"id":1,"method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","extra":{"deep":[[[]]]}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","params":{"s":"\ud800"}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","other":["\udc00"]}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1e999]}"#,
+            b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":\"\xff\"}",
+            br#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"m","data":"\ud800"}}"#,
+            b"[1]",
+            b"null",
+            b"{oops",
+            b"",
+        ];
+        for body in bodies {
+            let shown = String::from_utf8_lossy(body);
+            if passes(body) {
+                assert!(answer(body).is_ok(), "the probe passed {shown}");
+            }
+            assert_eq!(check(body).is_ok(), answer(body).is_ok(), "{shown}");
+        }
+        for body in &bodies[..10] {
+            let shown = String::from_utf8_lossy(body);
+            let expected = answer(body).is_ok();
+            assert_eq!(passes(body), expected, "{shown}");
+        }
     }
 }

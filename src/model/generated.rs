@@ -1,5 +1,5 @@
 //! The CloudFormation logical IDs the framework generates for the websocket parts of a service
-//! (`lib/plugins/aws/lib/naming.js`, facts §3.3), each with what generates it, and the
+//! (`lib/plugins/aws/lib/naming.js` in serverless@3.40.0), each with what generates it, and the
 //! references to names of that namespace written in the configuration (`Ref`, `Fn::GetAtt`,
 //! `DependsOn`, `${Name}` in `Fn::Sub`). WS704 and the editor features (hover, go to
 //! definition, completion) all read them from here.

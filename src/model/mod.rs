@@ -5,7 +5,12 @@
 //! Lowering never fails and never reports: anything of an unexpected shape is left out here and
 //! reported by the shape rules (WS003–WS005, WS010–WS013), which look at the same nodes.
 
+pub mod coerce;
 pub mod generated;
+mod logs;
+pub mod schema;
+
+pub use logs::WebsocketLogs;
 
 use crate::variables;
 use crate::yaml::{Entry, NodeId, ScalarValue, Yaml};
@@ -27,6 +32,12 @@ impl FileFormat {
     }
 }
 
+/// The routes API Gateway predefines.
+pub const RESERVED_ROUTES: [&str; 3] = ["$connect", "$disconnect", "$default"];
+
+/// The old plugin whose keys (`websocketApiName`, `routeKey`...) are valid where it is listed.
+pub const LEGACY_PLUGIN: &str = "serverless-websockets-plugin";
+
 #[derive(Clone, Debug, Default)]
 pub struct Service {
     pub root: Option<NodeId>,
@@ -41,13 +52,16 @@ pub struct Service {
     /// asks this, so they all agree.
     pub api: ApiOwner,
     /// The framework's major version when `frameworkVersion` names exactly one (`"3"`,
-    /// `^3.38.0`, `>=4.0.0 <5.0.0`): the variable resolvers of v3 and v4 differ (facts §6).
+    /// `^3.38.0`, `>=4.0.0 <5.0.0`): the variable resolvers of v3 and v4 differ.
     pub framework_major: Option<u64>,
-    /// The logical IDs the framework generates for the websocket parts (facts §3.3).
+    /// `provider.logs.websocket`, when it is written.
+    pub websocket_logs: Option<WebsocketLogs>,
+    /// The logical IDs the framework generates for the websocket parts (`naming.js`).
     pub generated: generated::Generated,
 }
 
-/// Who owns the WebSocket API, from `provider.apiGateway.websocketApiId` (facts §3.6).
+/// Who owns the WebSocket API, from `provider.apiGateway.websocketApiId` (when it is set, the
+/// framework's compileApi returns early).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ApiOwner {
     /// No `websocketApiId` (or an empty one): the framework creates `WebsocketsApi`, its stage,
@@ -91,9 +105,11 @@ pub struct WebsocketEvent {
 #[derive(Clone, Debug)]
 pub struct Route {
     pub node: NodeId,
-    /// The route key as the framework sees it after type coercion (`route: 123` is `"123"`).
+    /// The route key as the framework sees it after type coercion (`route: 0x1F` is `"31"`,
+    /// see [`coerce::to_string`]); the written text when it is not known.
     pub key: String,
-    /// False when the value holds a Serverless variable: it is unknown until deploy time.
+    /// False when the value holds a Serverless variable (or is a date): it is unknown until
+    /// deploy time.
     pub known: bool,
 }
 
@@ -139,6 +155,9 @@ impl Service {
         service.api = service
             .provider_entry(yaml, &["apiGateway", "websocketApiId"])
             .map_or(ApiOwner::Service, |entry| lower_api_owner(yaml, entry));
+        service.websocket_logs = service
+            .provider_entry(yaml, &["logs", "websocket"])
+            .map(|entry| WebsocketLogs::lower(yaml, entry, service.framework_major));
         if let Some(functions) = yaml.get_value(root, "functions") {
             service.functions = lower_functions(yaml, functions);
         }
@@ -182,6 +201,25 @@ impl Service {
         yaml.get(parent, last)
     }
 
+    /// True when some function has a websocket event the framework compiles (`websocket:` with
+    /// a value: a null one is skipped).
+    pub fn has_websocket_events(&self, yaml: &Yaml) -> bool {
+        self.events.iter().any(|e| !yaml.is_null(e.value))
+    }
+
+    /// True when the old `serverless-websockets-plugin` builds the API: `plugins` lists it and
+    /// some event uses its `routeKey` (or there are no websocket events to tell). Where every
+    /// event is written in the framework's own syntax, the plugin has nothing to deploy and the
+    /// framework builds the API.
+    pub fn uses_legacy_plugin(&self, yaml: &Yaml) -> bool {
+        self.has_plugin(LEGACY_PLUGIN)
+            && (self.events.is_empty()
+                || self
+                    .events
+                    .iter()
+                    .any(|e| yaml.get(e.value, "routeKey").is_some()))
+    }
+
     pub fn has_plugin(&self, name: &str) -> bool {
         self.plugins.iter().any(|(plugin, _)| plugin == name)
     }
@@ -205,7 +243,8 @@ impl Service {
     }
 }
 
-/// The one major version a semver range allows, if it allows exactly one.
+/// The one major version a semver range allows, if it allows exactly one (an open range from
+/// the newest major version counts as that one).
 pub fn framework_major(range: &str) -> Option<u64> {
     if range.contains("||") || variables::has_variable(range) {
         return None;
@@ -235,9 +274,14 @@ pub fn framework_major(range: &str) -> Option<u64> {
     }
     match (lowest, highest) {
         (Some(low), Some(high)) if low == high => Some(low),
+        // `>=4.0.0`: only v4 satisfies it until another major version ships.
+        (Some(LATEST_MAJOR), None) => Some(LATEST_MAJOR),
         _ => None,
     }
 }
+
+/// The framework's newest major version.
+const LATEST_MAJOR: u64 = 4;
 
 fn lower_api_owner(yaml: &Yaml, entry: Entry) -> ApiOwner {
     let value = yaml.resolve(entry.value);
@@ -376,9 +420,20 @@ fn lower_route(yaml: &Yaml, node: NodeId, major: Option<u64>) -> Option<Route> {
     if matches!(value, ScalarValue::Null | ScalarValue::Tagged) {
         return None;
     }
-    let key = yaml.str(node)?.to_string();
-    let known = !variables::has_variable_for(&key, major);
-    Some(Route { node, key, known })
+    let written = yaml.str(node)?;
+    Some(match coerce::to_string(yaml, node, major) {
+        Some(key) => Route {
+            node,
+            key,
+            known: true,
+        },
+        // A variable (or a date, which AJV does not turn into a string): unknown until deploy.
+        None => Route {
+            node,
+            key: written.to_string(),
+            known: false,
+        },
+    })
 }
 
 fn lower_authorizer_form(yaml: &Yaml, value: NodeId) -> AuthorizerForm {
@@ -412,6 +467,9 @@ mod tests {
             (">=4 <=4.9", Some(4)),
             ("3.x", Some(3)),
             (">=3", None),
+            (">=4.0.0", Some(4)),
+            ("4.1.2", Some(4)),
+            (">=5", None),
             ("3 || 4", None),
             (">=3.0.0 <5.0.0", None),
             ("${env:VERSION}", None),

@@ -228,7 +228,7 @@ impl<'a> Context<'a> {
     pub(crate) fn variable_values(&self) -> &[crate::variables::ValueVariables] {
         self.shared
             .variables
-            .get_or_init(|| crate::variables::scan(self.yaml))
+            .get_or_init(|| crate::variables::scan(self.yaml, self.service.framework_major))
     }
 }
 

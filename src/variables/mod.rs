@@ -17,13 +17,14 @@ mod parser;
 mod tests;
 
 pub use parser::{
-    parse, Arg, ArgValue, ErrorCode, Literal, Parsed, Segment, Source, SyntaxError, Variable, V4,
+    parse, parse_with, Arg, ArgValue, ErrorCode, Literal, Parsed, Segment, Source, SyntaxError,
+    Variable, V4,
 };
 
 use rustc_hash::FxHashMap;
 
 use crate::span::TextRange;
-use crate::yaml::{NodeId, NodeKind, ScalarStyle, ScalarValue, Yaml};
+use crate::yaml::{NodeId, NodeKind, ScalarStyle, Yaml};
 
 /// True when v3 or v4 of the framework would treat some `${...}` in `text` as a variable (or
 /// fail on it): the value is unknown before deploy time.
@@ -51,6 +52,14 @@ pub fn has_variable_for(text: &str, major: Option<u64>) -> bool {
     parsed.has_variables() || parsed.error.is_some() || parsed.too_deep
 }
 
+/// [`parse`] as the framework named by `frameworkVersion` reads `text`: v4 (`major` 4) resolves
+/// `${ self:x }` like `${self:x}`; v3, and a version not named, leave it as text (a version
+/// not named may be either, so such a value is unknown, not resolved: see
+/// [`has_variable_for`]).
+pub fn parse_for(text: &str, major: Option<u64>) -> Parsed {
+    parse_with(text, major == Some(4))
+}
+
 /// A string value holding variables (or a syntax error).
 #[derive(Clone, Debug)]
 pub struct ValueVariables {
@@ -60,15 +69,15 @@ pub struct ValueVariables {
 }
 
 /// Every string value (not key) of the document that holds a variable or a syntax error, in
-/// document order. Linear in the number of nodes: aliases are not followed (their anchors are
-/// values of their own).
-pub fn scan(yaml: &Yaml) -> Vec<ValueVariables> {
-    scan_from(yaml, 0)
+/// document order, read as the framework `major` reads it ([`parse_for`]). Linear in the
+/// number of nodes: aliases are not followed (their anchors are values of their own).
+pub fn scan(yaml: &Yaml, major: Option<u64>) -> Vec<ValueVariables> {
+    scan_from(yaml, 0, major)
 }
 
 /// [`scan`] over the nodes from `first` on: what nodes added to the arena since an earlier
 /// scan hold (nodes are only ever appended, and a mapping's keys come after the mapping).
-pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
+pub fn scan_from(yaml: &Yaml, first: NodeId, major: Option<u64>) -> Vec<ValueVariables> {
     let mut is_key = vec![false; yaml.len().saturating_sub(first)];
     for (_, node) in yaml.nodes().skip(first) {
         if let NodeKind::Mapping { entries, .. } = &node.kind {
@@ -91,7 +100,7 @@ pub fn scan_from(yaml: &Yaml, first: NodeId) -> Vec<ValueVariables> {
         }
         let parsed = parses
             .entry(&*scalar.value)
-            .or_insert_with(|| std::sync::Arc::new(parse(&scalar.value)));
+            .or_insert_with(|| std::sync::Arc::new(parse_for(&scalar.value, major)));
         if parsed.has_variables() || parsed.error.is_some() {
             out.push(ValueVariables {
                 node: id,
@@ -296,7 +305,7 @@ fn has_v4_placeholder(text: &str) -> bool {
 
 /// The `${ source:... }` forms of `text` with whitespace right after `${`: v3 leaves them as
 /// text (a variable must start with a lowercase letter), v4 trims the source and resolves them
-/// (facts §6.1). Spans from `$` to `}` inclusive, in `text`.
+/// (v3's `lib/configuration/variables/parse.js`). Spans from `$` to `}` inclusive, in `text`.
 pub fn spaced_variables(text: &str) -> Vec<TextRange> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -458,38 +467,6 @@ pub fn lookup_path(yaml: &Yaml, from: Option<NodeId>, address: &str) -> SelfLook
     SelfLookup::Found(resolved)
 }
 
-/// The node a `self:` address names, when it is in the document.
-pub fn resolve_self(yaml: &Yaml, address: &str) -> Option<NodeId> {
-    match lookup_self(yaml, address) {
-        SelfLookup::Found(node) => Some(node),
-        _ => None,
-    }
-}
-
-/// The path of a node from the root, as the framework prints it (`functions.a.events.0`).
-pub fn node_path(yaml: &Yaml, node: NodeId) -> String {
-    let mut parts = Vec::new();
-    let mut current = node;
-    while let Some(parent) = yaml.node(current).parent() {
-        match &yaml.node(parent).kind {
-            NodeKind::Mapping { entries, .. } => {
-                if let Some(entry) = entries.iter().find(|e| e.value == current) {
-                    parts.push(yaml.str(entry.key).unwrap_or("?").to_string());
-                }
-            }
-            NodeKind::Sequence { items, .. } => {
-                if let Some(at) = items.iter().position(|i| *i == current) {
-                    parts.push(at.to_string());
-                }
-            }
-            _ => {}
-        }
-        current = parent;
-    }
-    parts.reverse();
-    parts.join(".")
-}
-
 /// Paths whose value the framework (or its CLI options) may supply when the file does not:
 /// the stage and region (`--stage`, `--region`, or the defaults `dev` and `us-east-1`), the
 /// provider's name (`provider: aws` is short for `provider: {name: aws}`), the service name
@@ -504,126 +481,4 @@ pub fn self_path_filled_by_framework(path: &str) -> bool {
             | ["provider", "stage" | "region" | "name", ..]
             | ["functions", _, "name"]
     )
-}
-
-/// The framework's limit on variables resolving to variables.
-const MAX_RESOLUTION_DEPTH: usize = 10;
-
-/// A string value whose variables all resolve inside the document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resolved {
-    pub value: String,
-    /// The nodes the value was read from, in the order they were followed.
-    pub definitions: Vec<NodeId>,
-}
-
-/// Resolves `text` when every variable in it is a `${self:...}` (or a fallback chain ending
-/// in one or in a literal) that leads to a scalar in this document. `None` when anything is
-/// unknown here (`opt`, `env`, `ssm`, files, the stage), on a syntax error, a cycle, or more
-/// than 10 levels of variables.
-pub fn resolve_value(yaml: &Yaml, text: &str) -> Option<Resolved> {
-    resolve_in(yaml, text, 0, &mut Vec::new())
-}
-
-fn resolve_in(yaml: &Yaml, text: &str, depth: usize, stack: &mut Vec<NodeId>) -> Option<Resolved> {
-    if depth > MAX_RESOLUTION_DEPTH {
-        return None;
-    }
-    let parsed = parse(text);
-    if parsed.error.is_some() || parsed.too_deep {
-        return None;
-    }
-    let mut out = Resolved {
-        value: String::new(),
-        definitions: Vec::new(),
-    };
-    for segment in &parsed.segments {
-        match segment {
-            Segment::Text(range) => {
-                let piece = text.get(range.as_range())?;
-                // Foreign forms v4 may resolve, and escapes, are left to the framework.
-                if piece.contains("${") || piece.contains('\\') {
-                    return None;
-                }
-                out.value.push_str(piece);
-            }
-            Segment::Variable(variable) => {
-                let (value, definitions) = resolve_variable(yaml, variable, depth, stack)?;
-                out.value.push_str(&value);
-                out.definitions.extend(definitions);
-            }
-        }
-    }
-    Some(out)
-}
-
-fn resolve_variable(
-    yaml: &Yaml,
-    variable: &Variable,
-    depth: usize,
-    stack: &mut Vec<NodeId>,
-) -> Option<(String, Vec<NodeId>)> {
-    for source in &variable.sources {
-        match source {
-            Source::Literal { value, .. } => {
-                return match value {
-                    Literal::Str(s) => Some((s.clone(), Vec::new())),
-                    Literal::Bool(b) => Some((b.to_string(), Vec::new())),
-                    Literal::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-                        Some((format!("{}", *n as i64), Vec::new()))
-                    }
-                    Literal::Number(_) | Literal::Null => None,
-                };
-            }
-            Source::Variable {
-                kind,
-                params: None,
-                address: Some(address),
-                ..
-            } if kind == "self" => {
-                let ArgValue::Literal(Literal::Str(path)) = &address.value else {
-                    return None;
-                };
-                if self_path_filled_by_framework(path) {
-                    return None;
-                }
-                let node = match lookup_self(yaml, path) {
-                    SelfLookup::Found(node) => node,
-                    // No value: the next fallback is tried.
-                    SelfLookup::Missing { .. } => continue,
-                    SelfLookup::Unknown => return None,
-                };
-                if stack.contains(&node) {
-                    return None;
-                }
-                let text = yaml.str(node)?;
-                match yaml.scalar_value(node)? {
-                    ScalarValue::Null => continue,
-                    ScalarValue::Str => {}
-                    // As JavaScript prints them: only forms it prints as written.
-                    ScalarValue::Bool(b) => return Some((b.to_string(), vec![node])),
-                    ScalarValue::Int
-                        if text.bytes().all(|c| c.is_ascii_digit())
-                            && !(text.len() > 1 && text.starts_with('0')) =>
-                    {
-                        return Some((text.to_string(), vec![node]))
-                    }
-                    _ => return None,
-                }
-                if !text.contains("${") {
-                    return Some((text.to_string(), vec![node]));
-                }
-                stack.push(node);
-                let inner = resolve_in(yaml, text, depth + 1, stack);
-                stack.pop();
-                let inner = inner?;
-                let mut definitions = vec![node];
-                definitions.extend(inner.definitions);
-                return Some((inner.value, definitions));
-            }
-            // Anything else is known only at deploy time.
-            Source::Variable { .. } => return None,
-        }
-    }
-    None
 }

@@ -182,11 +182,19 @@ impl Parsed {
 
 /// Parses `value` as v3 does.
 pub fn parse(value: &str) -> Parsed {
+    parse_with(value, false)
+}
+
+/// Parses `value` as v3 does, except that with `trims_source` whitespace right after `${` is
+/// skipped when a lowercase source follows it: v4 trims the source, so `${ self:x }` is a
+/// variable there, and the rest of the grammar is shared.
+pub fn parse_with(value: &str, trims_source: bool) -> Parsed {
     let mut parser = Parser {
         s: value,
         b: value.as_bytes(),
         depth: 0,
         registered: false,
+        trims_source,
     };
     parser.run()
 }
@@ -226,6 +234,8 @@ struct Parser<'a> {
     /// v3 reports an unterminated variable only while no variable was finished and no nested
     /// `$` was seen (its `variables` list is still null then).
     registered: bool,
+    /// v4's reading of `${ source:... }` (see [`parse_with`]).
+    trims_source: bool,
 }
 
 fn is_type_char(c: u8) -> bool {
@@ -394,7 +404,16 @@ impl<'a> Parser<'a> {
     }
 
     fn open_inner(&mut self, dollar: usize, in_variable: bool) -> Result<Opened, Fail> {
-        let p = dollar + 2;
+        let mut p = dollar + 2;
+        if self.trims_source {
+            let mut source = p;
+            while self.b.get(source).is_some_and(u8::is_ascii_whitespace) {
+                source += 1;
+            }
+            if self.b.get(source).is_some_and(u8::is_ascii_lowercase) {
+                p = source;
+            }
+        }
         let Some(&c) = self.b.get(p) else {
             return Ok(Opened::Eof);
         };

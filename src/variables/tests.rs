@@ -10,8 +10,8 @@ enum V3 {
 }
 
 /// `(value, what v3 does, what v4 does with v3's error)`. The v3 column is what the real
-/// parser (v3.40) does; the v4 column is what sf-core's placeholder extraction does (facts.md
-/// §6.2): `None` where v3 accepts.
+/// parser (v3.40) does; the v4 column is what sf-core's placeholder extraction does
+/// (`packages/sf-core/src/lib/resolvers/placeholders.js`): `None` where v3 accepts.
 const CASES: &[(&str, V3, Option<V4>)] = &[
     // Plain variables, adjacency, escapes.
     ("${self:custom.route}", V3::Vars(1), None),
@@ -278,7 +278,7 @@ fn deep_nesting_stays_cheap() {
 fn maps_value_offsets_to_the_text() {
     let text = "a: pre-${self:x}\nb: 'it''s ${self:y}'\nc: \"\\t${self:z}\"\nd: !Sub '${AWS::Region}${self:w}'\ne: >\n  ${self:v}\n";
     let yaml = Yaml::parse(text);
-    let found = scan(&yaml);
+    let found = scan(&yaml, None);
     assert_eq!(found.len(), 5);
     let ranges: Vec<&str> = found
         .iter()
@@ -303,12 +303,16 @@ fn maps_value_offsets_to_the_text() {
 fn self_lookup_follows_anchors_merges_and_indexes() {
     let text = "base: &base\n  region: eu-west-1\ncustom:\n  <<: *base\n  list: [a, {b: 1}]\n  inc: ${file(./x.yml)}\n  ref: !Ref Thing\n  alias: *base\n";
     let yaml = Yaml::parse(text);
-    let str_at = |address: &str| resolve_self(&yaml, address).and_then(|n| yaml.str(n));
+    let found = |address: &str| match lookup_self(&yaml, address) {
+        SelfLookup::Found(node) => Some(node),
+        _ => None,
+    };
+    let str_at = |address: &str| found(address).and_then(|n| yaml.str(n));
     assert_eq!(str_at("custom.region"), Some("eu-west-1"));
     assert_eq!(str_at("custom.alias.region"), Some("eu-west-1"));
     assert_eq!(str_at("custom.list.0"), Some("a"));
     assert_eq!(str_at("custom.list.1.b"), Some("1"));
-    assert!(resolve_self(&yaml, "").is_some());
+    assert!(found("").is_some());
     assert!(matches!(
         lookup_self(&yaml, "custom.nope"),
         SelfLookup::Missing { missing: 1, .. }
@@ -320,53 +324,8 @@ fn self_lookup_follows_anchors_merges_and_indexes() {
     assert_eq!(lookup_self(&yaml, "custom.inc.a"), SelfLookup::Unknown);
     assert_eq!(lookup_self(&yaml, "custom.ref.x"), SelfLookup::Unknown);
     assert_eq!(lookup_self(&yaml, "custom.list.first"), SelfLookup::Unknown);
-    let region = resolve_self(&yaml, "custom.region").unwrap();
-    assert_eq!(node_path(&yaml, region), "base.region");
 }
 
-#[test]
-fn resolves_self_references_to_literals() {
-    let text = "\
-provider:
-  stage: prod
-custom:
-  route: sendMessage
-  alias: ${self:custom.route}
-  prefix: chat
-  loop: ${self:custom.loop2}
-  loop2: ${self:custom.loop}
-  count: 12
-  flag: true
-  empty:
-";
-    let yaml = Yaml::parse(text);
-    let value = |t: &str| resolve_value(&yaml, t).map(|r| r.value);
-    assert_eq!(
-        value("${self:custom.route}").as_deref(),
-        Some("sendMessage")
-    );
-    let chained = resolve_value(&yaml, "${self:custom.alias}").unwrap();
-    assert_eq!(chained.value, "sendMessage");
-    assert_eq!(chained.definitions.len(), 2);
-    assert_eq!(
-        value("${self:custom.prefix}-${self:custom.route}").as_deref(),
-        Some("chat-sendMessage")
-    );
-    assert_eq!(value("${self:custom.nope, 'x'}").as_deref(), Some("x"));
-    assert_eq!(
-        value("${self:custom.empty, self:custom.route}").as_deref(),
-        Some("sendMessage")
-    );
-    assert_eq!(value("${self:custom.count}").as_deref(), Some("12"));
-    assert_eq!(value("${self:custom.flag}").as_deref(), Some("true"));
-    // Unknown here.
-    assert_eq!(value("${opt:route, 'x'}"), None);
-    assert_eq!(value("${self:provider.stage}"), None, "the CLI option wins");
-    assert_eq!(value("${self:custom.loop}"), None, "a cycle");
-    assert_eq!(value("${self:custom.nope}"), None);
-    assert_eq!(value("${self:custom}"), None, "a mapping");
-    assert_eq!(value("${AWS::Region}-${self:custom.route}"), None);
-}
 #[test]
 fn never_panics_on_odd_text() {
     let alphabet: Vec<char> = "${}():,'\"\\ .-aZs€é!#\n0".chars().collect();

@@ -813,8 +813,8 @@ impl<'t> Builder<'t> {
                 let id = self.push_node(
                     NodeKind::Scalar(Scalar {
                         // A copy of exactly its length: saphyr hands over its scanner's buffer,
-                        // whose capacity averaged 137 bytes for 20-byte values (36 MB of a
-                        // 200,000-line file's 5 MB).
+                        // whose capacity is many times a typical short value's length, and a
+                        // large file's scalars would otherwise hold several times its size.
                         value: match value {
                             std::borrow::Cow::Owned(owned) if owned.capacity() == owned.len() => {
                                 owned.into_boxed_str()

@@ -1,9 +1,16 @@
-//! Helpers for the tests that drive outside tools (editors, pre-commit, npm, actionlint).
+//! Helpers shared by the integration tests: fixtures ([`fixtures`]), an in-process LSP client
+//! ([`lsp`]), and the tests that drive outside tools (editors, pre-commit, npm, actionlint).
 //! A missing tool fails the test when `WS_LINT_REQUIRE_TOOLS=1` (as in CI) and skips it,
 //! loudly, otherwise. `tests/setup-tools.sh` installs the tools into `tests/tools/`.
 #![allow(dead_code)]
 
+pub mod fixtures;
+pub mod lsp;
 pub mod registry;
+
+// Each test binary uses a part of the support code: the rest is unused there.
+#[allow(unused_imports)]
+pub use fixtures::*;
 
 /// A service with an authorizer on the custom route `sendMessage` (WS201, an error): what the
 /// install tests lint to see the binary they installed fail.

@@ -1,5 +1,6 @@
-//! The schema the framework validates the websocket parts against (facts.md §1, §2), walked once
-//! for the three shape rules: unknown keys (WS003), values of a type the framework cannot take
+//! The walk over the websocket parts of a service against the framework's schema (the table in
+//! `model::schema`; the fixes it offers are built in `rules::edits`), done once for the three
+//! shape rules: unknown keys (WS003), values of a type the framework cannot take
 //! even after AJV's `coerceTypes: 'array'` (WS004), and values it takes only through that
 //! coercion (WS005). Each rule runs the walk and keeps its own findings.
 //!
@@ -21,8 +22,9 @@ use crate::diagnostics::shown;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Edit, Fix};
-use crate::model::FileFormat;
-use crate::rules::edits::replace_scalar;
+use crate::model::coerce;
+use crate::model::schema::{self, SchemaKey, ValueType, HTTP_EVENT_KEYS};
+use crate::rules::edits::{quote_scalar, rename_key, unwrap_one_item_list, wrap_in_list};
 use crate::rules::{suggest, Context, Rule};
 use crate::span::TextRange;
 use crate::variables::has_variable_for;
@@ -93,43 +95,11 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// The string AJV makes of a number or boolean (JavaScript's `"" + value`), when we can be sure
-/// of it: booleans, and plain decimals of up to 15 digits (`42`, `-7`, `1.5`, `1.50` → `1.5`).
+/// The string AJV makes of a number or boolean (JavaScript's `"" + value`).
 pub(crate) fn js_string(ctx: &Context, node: NodeId) -> Option<String> {
     match kind(ctx, node) {
-        Kind::Bool(b) => Some(b.to_string()),
-        Kind::Number => {
-            let text = ctx.yaml.str(node)?;
-            let (sign, unsigned) = match text.strip_prefix('-') {
-                Some(rest) => ("-", rest),
-                None => ("", text.strip_prefix('+').unwrap_or(text)),
-            };
-            let (whole, fraction) = match unsigned.split_once('.') {
-                Some((whole, fraction)) => (whole, fraction),
-                None => (unsigned, ""),
-            };
-            let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-            // `0755` may be octal to the loader: leave leading zeros alone.
-            if whole.is_empty()
-                || !digits(whole)
-                || !digits(fraction)
-                || (whole.len() > 1 && whole.starts_with('0'))
-            {
-                return None;
-            }
-            let whole = whole.trim_start_matches('0');
-            let fraction = fraction.trim_end_matches('0');
-            if whole.len() + fraction.len() > 15 {
-                return None;
-            }
-            let whole = if whole.is_empty() { "0" } else { whole };
-            let number = if fraction.is_empty() {
-                whole.to_string()
-            } else {
-                format!("{whole}.{fraction}")
-            };
-            let sign = if number == "0" { "" } else { sign };
-            Some(format!("{sign}{number}"))
+        Kind::Bool(_) | Kind::Number => {
+            coerce::to_string(ctx.yaml, node, ctx.service.framework_major)
         }
         _ => None,
     }
@@ -138,26 +108,7 @@ pub(crate) fn js_string(ctx: &Context, node: NodeId) -> Option<String> {
 /// The value a number or string takes as a boolean under AJV coercion.
 fn as_coerced_bool(ctx: &Context, node: NodeId) -> Option<bool> {
     match kind(ctx, node) {
-        Kind::Str => match ctx.yaml.str(node)? {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
-        Kind::Number => {
-            let text = ctx.yaml.str(node)?.replace('_', "");
-            let value: f64 = if let Some(hex) = text.strip_prefix("0x") {
-                i64::from_str_radix(hex, 16).ok()? as f64
-            } else {
-                text.parse().ok()?
-            };
-            if value == 1.0 {
-                Some(true)
-            } else if value == 0.0 {
-                Some(false)
-            } else {
-                None
-            }
-        }
+        Kind::Str | Kind::Number => coerce::to_bool(ctx.yaml, node, ctx.service.framework_major),
         _ => None,
     }
 }
@@ -172,7 +123,7 @@ enum Expect {
     /// `{type: array, items: {type: string}}` (identitySource).
     StringList,
     /// `{enum: [...]}` or `{const: ...}`: no coercion; scalar values are other rules' business.
-    ScalarOnly(&'static str),
+    ScalarOnly(ValueType),
     /// `authorizer.arn`: an ARN string or one of the CloudFormation functions below.
     Arn,
     /// The value of `websocket:` in an event.
@@ -185,6 +136,43 @@ enum Expect {
     LogsWebsocket,
 }
 
+impl Expect {
+    /// What the walker checks for a key of the schema table; `None` for kinds it does not walk
+    /// into (`websocketApiId`, the legacy plugin's keys).
+    fn of(key: &SchemaKey) -> Option<Expect> {
+        let object = || Object::ALL.into_iter().find(|o| o.path() == key.path);
+        Some(match key.value {
+            ValueType::String => Expect::String,
+            ValueType::Boolean => Expect::Boolean,
+            ValueType::StringList => Expect::StringList,
+            ValueType::OneOf(_) | ValueType::Const(_) => Expect::ScalarOnly(key.value),
+            ValueType::Arn => Expect::Arn,
+            ValueType::StringOrCfFunction => return None,
+            ValueType::StringOrObject | ValueType::BooleanOrObject | ValueType::Object => {
+                match object()? {
+                    Object::Event => Expect::Event,
+                    Object::Authorizer => Expect::Authorizer,
+                    Object::ProviderWebsocket => Expect::ProviderWebsocket,
+                    Object::LogsWebsocket => Expect::LogsWebsocket,
+                }
+            }
+        })
+    }
+}
+
+/// How messages name the values an `enum` or `const` allows: "`INFO` or `ERROR`".
+fn allowed_values(value: ValueType) -> String {
+    match value {
+        ValueType::Const(only) => format!("the string `{only}`"),
+        ValueType::OneOf(values) => values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => "another value".to_string(),
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Object {
     Event,
@@ -194,30 +182,28 @@ enum Object {
 }
 
 impl Object {
-    fn keys(self) -> &'static [(&'static str, Expect)] {
+    const ALL: [Object; 4] = [
+        Object::Event,
+        Object::Authorizer,
+        Object::ProviderWebsocket,
+        Object::LogsWebsocket,
+    ];
+
+    /// Where the object is in the schema table ([`schema::KEYS`]).
+    fn path(self) -> &'static [&'static str] {
         match self {
-            Object::Event => &[
-                ("route", Expect::String),
-                (
-                    "routeResponseSelectionExpression",
-                    Expect::ScalarOnly("the string `$default`"),
-                ),
-                ("authorizer", Expect::Authorizer),
-            ],
-            Object::Authorizer => &[
-                ("name", Expect::String),
-                ("arn", Expect::Arn),
-                ("identitySource", Expect::StringList),
-            ],
-            Object::ProviderWebsocket => &[("useProviderTags", Expect::Boolean)],
-            Object::LogsWebsocket => &[
-                ("accessLogging", Expect::Boolean),
-                ("executionLogging", Expect::Boolean),
-                ("format", Expect::String),
-                ("fullExecutionData", Expect::Boolean),
-                ("level", Expect::ScalarOnly("`INFO` or `ERROR`")),
-            ],
+            Object::Event => &["functions", "*", "events", "-", "websocket"],
+            Object::Authorizer => &["functions", "*", "events", "-", "websocket", "authorizer"],
+            Object::ProviderWebsocket => &["provider", "websocket"],
+            Object::LogsWebsocket => &["provider", "logs", "websocket"],
         }
+    }
+
+    /// The object's keys and what each expects, from the schema table, in its order.
+    fn keys(self) -> Vec<(&'static str, Expect)> {
+        schema::children(self.path())
+            .filter_map(|key| Some((key.name(), Expect::of(key)?)))
+            .collect()
     }
 
     /// "in a websocket event", for messages.
@@ -230,25 +216,6 @@ impl Object {
         }
     }
 }
-
-/// Settings of `http` events (the framework's and common plugins'), seen on websocket events.
-pub(crate) const HTTP_EVENT_KEYS: &[&str] = &[
-    "path",
-    "method",
-    "cors",
-    "private",
-    "async",
-    "request",
-    "response",
-    "integration",
-    "operationId",
-    "connectionType",
-    "connectionId",
-    "documentation",
-    "reqValidatorName",
-    "caching",
-    "throttling",
-];
 
 /// Settings of REST / HTTP API authorizers that websocket authorizers do not have.
 const HTTP_AUTHORIZER_KEYS: &[&str] = &[
@@ -372,10 +339,6 @@ impl Walker<'_, '_> {
         self.out.push(diagnostic);
     }
 
-    fn json(&self) -> bool {
-        self.ctx.format == FileFormat::Json
-    }
-
     fn range(&self, node: NodeId) -> TextRange {
         self.ctx.yaml.range(node)
     }
@@ -401,7 +364,8 @@ impl Walker<'_, '_> {
             Expect::String => self.string(key, node, kind, place),
             Expect::Boolean => self.boolean(key, node, kind, place),
             Expect::StringList => self.string_list(node, kind, place),
-            Expect::ScalarOnly(expected) => {
+            Expect::ScalarOnly(allowed) => {
+                let expected = allowed_values(allowed);
                 if matches!(kind, Kind::Mapping | Kind::Sequence | Kind::CfFunction) {
                     let message = format!(
                         "{place} is {}: expected {expected}; the framework's schema rejects it",
@@ -489,7 +453,7 @@ impl Walker<'_, '_> {
         // Quoting keeps what is deployed; offered only where that is also what is written
         // (`route: 1.50` deploys `1.5`, and quoting `'1.5'` may not be what was meant).
         if let Some(text) = coerced.filter(|text| *text == written) {
-            if let Some(edit) = self.quote(node, &text) {
+            if let Some(edit) = quote_scalar(self.ctx, node, &text) {
                 diagnostic = diagnostic.with_fix(Fix::safe(
                     format!("write it as a string: {}", edit.text),
                     vec![edit],
@@ -497,18 +461,6 @@ impl Walker<'_, '_> {
             }
         }
         self.push(diagnostic);
-    }
-
-    /// An edit that writes `value` as a quoted string in place of the scalar `node`.
-    fn quote(&self, node: NodeId, value: &str) -> Option<Edit> {
-        if self.ctx.yaml.is_alias(node) {
-            return None;
-        }
-        if self.json() {
-            let text = serde_json::to_string(value).ok()?;
-            return Some(Edit::replace(self.range(node), text));
-        }
-        replace_scalar(self.ctx, node, value)
     }
 
     /// `{type: boolean}`.
@@ -664,7 +616,7 @@ impl Walker<'_, '_> {
                 ),
             );
             if exact {
-                if let Some(edit) = self.unwrap_list(key, node, item) {
+                if let Some(edit) = unwrap_one_item_list(self.ctx, key, node, item) {
                     diagnostic = diagnostic.with_fix(Fix::safe(
                         format!(
                             "write the item without the list: {}",
@@ -691,48 +643,6 @@ impl Walker<'_, '_> {
                 ),
             ),
         }
-    }
-
-    /// Replaces a one-item list by its item: `[x]` → `x`, or `key:\n  - x` → `key: x`.
-    fn unwrap_list(&self, key: NodeId, list: NodeId, item: NodeId) -> Option<Edit> {
-        let yaml = self.ctx.yaml;
-        let text = self.ctx.text;
-        if yaml.is_alias(list) || yaml.is_alias(item) || yaml.tag(item).is_some() {
-            return None;
-        }
-        let scalar = yaml.scalar(item)?;
-        if matches!(scalar.style, ScalarStyle::Literal | ScalarStyle::Folded) {
-            return None;
-        }
-        let item_text = text.get(self.range(item).as_range())?;
-        if item_text.contains('\n')
-            || item_text.starts_with(['-', '?', ':', '#', '&', '*', '!', '|', '>', '%', '@', '`'])
-        {
-            return None;
-        }
-        let list_range = self.range(list);
-        let list_text = text.get(list_range.as_range())?;
-        if list_text.starts_with('[') {
-            if list_text.contains('\n') || list_text.contains('#') {
-                return None;
-            }
-            return Some(Edit::replace(list_range, item_text));
-        }
-        // Block list: only when nothing but `:` and white space separates the key from it.
-        let key_end = self.range(key).end;
-        let between = text.get(key_end..list_range.start)?;
-        let after_colon = between.trim_start_matches(' ').strip_prefix(':')?;
-        if !after_colon.chars().all(char::is_whitespace) || list_text.contains('#') {
-            return None;
-        }
-        let rest = list_text.trim_start().strip_prefix('-')?.trim();
-        if rest != item_text {
-            return None;
-        }
-        Some(Edit::replace(
-            TextRange::new(key_end, list_range.end),
-            format!(": {item_text}"),
-        ))
     }
 
     /// `{type: array, items: {type: string}}`.
@@ -789,7 +699,7 @@ impl Walker<'_, '_> {
                     ),
                 );
                 if kind == Kind::Str {
-                    if let Some(edit) = self.wrap_in_list(node) {
+                    if let Some(edit) = wrap_in_list(self.ctx, node) {
                         diagnostic = diagnostic.with_fix(Fix::safe(
                             format!("write a list: {}", edit.text),
                             vec![edit],
@@ -806,38 +716,6 @@ impl Walker<'_, '_> {
                 ),
             ),
         }
-    }
-
-    /// `x` → `[x]`, quoting the item where a flow list would read it differently.
-    fn wrap_in_list(&self, node: NodeId) -> Option<Edit> {
-        let yaml = self.ctx.yaml;
-        if yaml.is_alias(node) || yaml.tag(node).is_some() {
-            return None;
-        }
-        let scalar = yaml.scalar(node)?;
-        let range = self.range(node);
-        let written = self.ctx.text.get(range.as_range())?;
-        if written.contains('\n') {
-            return None;
-        }
-        let item = match scalar.style {
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => written.to_string(),
-            ScalarStyle::Plain => {
-                let simple = scalar
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "._-$/".contains(c));
-                if self.json() {
-                    serde_json::to_string(&scalar.value).ok()?
-                } else if simple {
-                    scalar.value.to_string()
-                } else {
-                    format!("'{}'", scalar.value.replace('\'', "''"))
-                }
-            }
-            ScalarStyle::Literal | ScalarStyle::Folded => return None,
-        };
-        Some(Edit::replace(range, format!("[{item}]")))
     }
 
     /// `authorizer.arn`: `anyOf[awsArnString, awsCfFunction]`.
@@ -1051,7 +929,7 @@ impl Walker<'_, '_> {
             Some(suggestion) => {
                 let exists = yaml.get(map, suggestion).is_some();
                 let edit = (merged_at.is_none() && !exists && !yaml.is_alias(entry.key))
-                    .then(|| self.rename(entry.key, suggestion))
+                    .then(|| rename_key(self.ctx, entry.key, suggestion))
                     .flatten();
                 match edit {
                     Some(edit) => {
@@ -1075,15 +953,6 @@ impl Walker<'_, '_> {
             }
         }
         self.push(diagnostic);
-    }
-
-    /// An edit that renames a key, keeping its quotes.
-    fn rename(&self, key: NodeId, new_name: &str) -> Option<Edit> {
-        if self.json() {
-            let text = serde_json::to_string(new_name).ok()?;
-            return Some(Edit::replace(self.range(key), text));
-        }
-        replace_scalar(self.ctx, key, new_name)
     }
 }
 
@@ -1218,7 +1087,7 @@ fn special_key(object: Object, name: &str, merged_note: &str) -> Option<(String,
 mod tests {
     use super::*;
     use crate::diagnostics::apply_edits;
-    use crate::model::Service;
+    use crate::model::{FileFormat, Service};
     use crate::yaml::Yaml;
 
     /// `(code, text at the range, fix edits applied to the text)` for each finding.

@@ -2,7 +2,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::{declare_rule, Context};
 
 use super::{slipped_keys, EVENT_SETTINGS};
-use crate::rules::document::shape::HTTP_EVENT_KEYS;
+use crate::model::schema::HTTP_EVENT_KEYS;
 
 declare_rule! {
     /// ## What it does

@@ -49,8 +49,6 @@ declare_rule! {
     };
 }
 
-const LEGACY_PLUGIN: &str = "serverless-websockets-plugin";
-
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let yaml = ctx.yaml;
     for event in &ctx.service.events {
@@ -62,7 +60,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let route_key = yaml.get(event.value, "routeKey");
-        if route_key.is_some() && ctx.service.has_plugin(LEGACY_PLUGIN) {
+        if route_key.is_some() && ctx.service.has_plugin(crate::model::LEGACY_PLUGIN) {
             continue;
         }
         let what = if route.is_some() {

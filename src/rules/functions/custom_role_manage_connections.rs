@@ -1,5 +1,5 @@
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::provider::{has_websocket_events, key_of, uses_legacy_plugin};
+use crate::rules::edits::key_of;
 use crate::rules::{declare_rule, Context};
 use crate::yaml::{Entry, NodeId, NodeKind, ScalarValue};
 
@@ -64,7 +64,7 @@ declare_rule! {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // With the old plugin, nothing adds the permission to any role: this rule's advice would be
     // wrong.
-    if !has_websocket_events(ctx) || uses_legacy_plugin(ctx) {
+    if !ctx.service.has_websocket_events(ctx.yaml) || ctx.service.uses_legacy_plugin(ctx.yaml) {
         return;
     }
     let role = ctx

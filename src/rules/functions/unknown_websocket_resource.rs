@@ -159,7 +159,7 @@ fn close_names<'g>(name: &str, generated: impl Iterator<Item = &'g str>) -> Vec<
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // The old serverless-websockets-plugin builds the API with names of its own.
-    if crate::rules::provider::uses_legacy_plugin(ctx) {
+    if ctx.service.uses_legacy_plugin(ctx.yaml) {
         return;
     }
     let found = references(ctx.yaml);

@@ -1,6 +1,5 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::edits::known_str;
-use crate::rules::logs::WebsocketLogs;
 use crate::rules::{declare_rule, Context};
 use crate::yaml::ScalarStyle;
 
@@ -66,10 +65,10 @@ declare_rule! {
 const MAX_LENGTH: usize = 1024;
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(logs) = WebsocketLogs::find(ctx) else {
+    let Some(logs) = ctx.service.websocket_logs.as_ref() else {
         return;
     };
-    let Some(entry) = logs.used_format(ctx) else {
+    let Some(entry) = logs.used_format(ctx.yaml, ctx.service.external_api().is_some()) else {
         return;
     };
     let Some(format) = known_str(ctx, entry.value) else {

@@ -1,7 +1,6 @@
+use super::unknown_context_variable::context_variables;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::edits::known_str;
-use crate::rules::logs::unknown_context_variable::context_variables;
-use crate::rules::logs::WebsocketLogs;
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -57,10 +56,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(logs) = WebsocketLogs::find(ctx) else {
+    let Some(logs) = ctx.service.websocket_logs.as_ref() else {
         return;
     };
-    let Some(entry) = logs.used_format(ctx) else {
+    let Some(entry) = logs.used_format(ctx.yaml, ctx.service.external_api().is_some()) else {
         return;
     };
     let Some(format) = known_str(ctx, entry.value) else {

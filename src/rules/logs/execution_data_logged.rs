@@ -1,7 +1,6 @@
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
+use crate::rules::edits::{add_entry, scalar_to_mapping, NewValue};
 use crate::rules::edits::{known_str, replace_scalar};
-use crate::rules::logs::WebsocketLogs;
-use crate::rules::provider::{add_entry, external_api, scalar_to_mapping, NewValue};
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -59,20 +58,20 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(logs) = WebsocketLogs::find(ctx) else {
+    let Some(logs) = ctx.service.websocket_logs.as_ref() else {
         return;
     };
     if logs.enabled != Some(true)
-        || logs.flag(ctx, "fullExecutionData") != Some(true)
-        || logs.flag(ctx, "executionLogging") != Some(true)
-        || external_api(ctx).is_some()
+        || logs.flag(ctx.yaml, "fullExecutionData") != Some(true)
+        || logs.flag(ctx.yaml, "executionLogging") != Some(true)
+        || ctx.service.external_api().is_some()
     {
         return;
     }
     // The data trace goes into the INFO-level execution log. With `level: ERROR` what it
     // records is not documented, and other levels are unknown or invalid (WS401): silent.
     if let Some(level) = logs
-        .get(ctx, "level")
+        .get(ctx.yaml, "level")
         .filter(|e| !ctx.yaml.is_null(e.value))
     {
         if known_str(ctx, level.value) != Some("INFO") {
@@ -80,7 +79,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     let explicit = logs
-        .get(ctx, "fullExecutionData")
+        .get(ctx.yaml, "fullExecutionData")
         .filter(|e| !ctx.yaml.is_null(e.value));
     let message = if explicit.is_some() {
         "`fullExecutionData: true` writes every message and response in full, tokens and personal data included, to CloudWatch"
@@ -91,7 +90,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(entry) = explicit {
         diagnostic = diagnostic.with_related(ctx.yaml.range(entry.value), "set here");
     }
-    let present = logs.get(ctx, "fullExecutionData").is_some();
+    let present = logs.get(ctx.yaml, "fullExecutionData").is_some();
     let edit = match (logs.mapping, explicit) {
         // `fullExecutionData:` with no value: adding another would duplicate the key.
         (Some(_), None) if present => None,

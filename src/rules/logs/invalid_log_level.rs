@@ -1,8 +1,7 @@
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
+use crate::rules::edits::is_own_entry;
 use crate::rules::edits::{known_str, replace_scalar};
-use crate::rules::logs::WebsocketLogs;
-use crate::rules::provider::{external_api, is_own_entry};
 use crate::rules::{declare_rule, suggest, Context};
 use crate::yaml::{Entry, ScalarValue};
 
@@ -85,14 +84,15 @@ pub(crate) fn invalid_level<'a>(ctx: &'a Context, entry: Entry) -> Option<&'a st
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(logs) = WebsocketLogs::find(ctx) else {
+    let Some(logs) = ctx.service.websocket_logs.as_ref() else {
         return;
     };
-    let Some(entry) = logs.get(ctx, "level") else {
+    let Some(entry) = logs.get(ctx.yaml, "level") else {
         return;
     };
     // The level is validated only while execution logging is on (and a stage is built at all).
-    if logs.flag(ctx, "executionLogging") != Some(true) || external_api(ctx).is_some() {
+    if logs.flag(ctx.yaml, "executionLogging") != Some(true) || ctx.service.external_api().is_some()
+    {
         return;
     }
     let Some(level) = invalid_level(ctx, entry) else {
@@ -118,7 +118,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     } else if matches!(upper.as_str(), "OFF" | "NONE" | "DISABLED" | "FALSE") {
         diagnostic =
             diagnostic.with_help("to turn execution logging off, set `executionLogging: false`");
-        if logs.get(ctx, "executionLogging").is_none() && is_own_entry(ctx, map, entry) {
+        if logs.get(ctx.yaml, "executionLogging").is_none() && is_own_entry(ctx, map, entry) {
             if let (Some(key), Some(value)) = (
                 replace_scalar(ctx, entry.key, "executionLogging"),
                 replace_scalar(ctx, entry.value, "false"),

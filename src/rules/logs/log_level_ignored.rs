@@ -1,7 +1,5 @@
+use super::invalid_log_level::invalid_level;
 use crate::diagnostics::{Diagnostic, DiagnosticTag, Severity};
-use crate::rules::logs::invalid_log_level::invalid_level;
-use crate::rules::logs::WebsocketLogs;
-use crate::rules::provider::{external_api, is_unknown};
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -57,18 +55,23 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(logs) = WebsocketLogs::find(ctx) else {
+    let Some(logs) = ctx.service.websocket_logs.as_ref() else {
         return;
     };
-    let Some(level) = logs.get(ctx, "level") else {
+    let Some(level) = logs.get(ctx.yaml, "level") else {
         return;
     };
-    let Some(off) = logs.execution_logging_off(ctx) else {
+    let Some(off) = logs.execution_logging_off(ctx.yaml) else {
         return;
     };
     // A null or variable level may be nothing at all; with an external API WS303 reports the
     // whole `logs.websocket`.
-    if ctx.yaml.is_null(level.value) || is_unknown(ctx, level.value) || external_api(ctx).is_some()
+    if ctx.yaml.is_null(level.value)
+        || ctx
+            .yaml
+            .str(level.value)
+            .is_some_and(crate::variables::has_variable)
+        || ctx.service.external_api().is_some()
     {
         return;
     }

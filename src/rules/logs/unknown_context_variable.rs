@@ -1,6 +1,5 @@
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::rules::edits::known_str;
-use crate::rules::logs::WebsocketLogs;
 use crate::rules::{declare_rule, suggest, Context};
 use crate::span::TextRange;
 
@@ -171,10 +170,10 @@ fn is_websocket_variable(name: &str) -> bool {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(logs) = WebsocketLogs::find(ctx) else {
+    let Some(logs) = ctx.service.websocket_logs.as_ref() else {
         return;
     };
-    let Some(entry) = logs.used_format(ctx) else {
+    let Some(entry) = logs.used_format(ctx.yaml, ctx.service.external_api().is_some()) else {
         return;
     };
     if known_str(ctx, entry.value).is_none() {

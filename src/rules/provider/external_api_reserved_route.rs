@@ -1,6 +1,5 @@
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::provider::external_api;
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -56,7 +55,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(api) = external_api(ctx) else {
+    let Some(api) = ctx.service.external_api() else {
         return;
     };
     for (_, route) in ctx.service.known_routes() {

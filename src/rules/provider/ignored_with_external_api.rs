@@ -1,5 +1,5 @@
 use crate::diagnostics::{Diagnostic, DiagnosticTag, Severity};
-use crate::rules::provider::{coerced_bool, external_api};
+use crate::model::coerce;
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -58,14 +58,14 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(api) = external_api(ctx) else {
+    let Some(api) = ctx.service.external_api() else {
         return;
     };
     let api_range = ctx.yaml.range(api.key);
     if let Some(logs) = ctx.service.provider_entry(ctx.yaml, &["logs", "websocket"]) {
         // `false` (or nothing) turns logs off anyway; only settings that would do something count.
-        let enabled =
-            ctx.yaml.is_mapping(logs.value) || coerced_bool(ctx, logs.value) == Some(true);
+        let enabled = ctx.yaml.is_mapping(logs.value)
+            || coerce::truthy(ctx.yaml, logs.value, ctx.service.framework_major) == Some(true);
         if enabled {
             out.push(
                 Diagnostic::new(
@@ -83,7 +83,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .service
         .provider_entry(ctx.yaml, &["websocket", "useProviderTags"])
     {
-        if coerced_bool(ctx, tags.value) == Some(true) {
+        if coerce::truthy(ctx.yaml, tags.value, ctx.service.framework_major) == Some(true) {
             out.push(
                 Diagnostic::new(
                     &RULE,

@@ -1,10 +1,8 @@
 use crate::diagnostics::{Diagnostic, DiagnosticTag, Edit, Fix, Severity};
 use crate::model::FileFormat;
+use crate::model::LEGACY_PLUGIN;
+use crate::rules::edits::{add_entry, indent_step, is_flow, is_own_entry, line_indent, NewValue};
 use crate::rules::edits::{entry_lines, replace_scalar};
-use crate::rules::provider::{
-    add_entry, indent_step, is_flow, is_own_entry, line_indent, uses_legacy_plugin, NewValue,
-    LEGACY_PLUGIN,
-};
 use crate::rules::{declare_rule, Context};
 use crate::yaml::{Entry, NodeId};
 
@@ -75,7 +73,7 @@ const PROVIDER_RENAMES: &[(&str, &str)] = &[
 ];
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let plugin = uses_legacy_plugin(ctx);
+    let plugin = ctx.service.uses_legacy_plugin(ctx.yaml);
     // Listed, but every event is in the framework's syntax: the plugin deploys nothing.
     let idle_plugin = !plugin && ctx.service.has_plugin(LEGACY_PLUGIN);
     if let Some(provider) = ctx.service.provider {

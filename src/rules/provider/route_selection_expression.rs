@@ -1,7 +1,6 @@
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::edits::known_str;
-use crate::rules::provider::external_api;
 use crate::rules::{declare_rule, Context};
 use crate::yaml::ScalarValue;
 
@@ -73,7 +72,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     // With an external API the framework creates no API, so the expression is not used.
-    if external_api(ctx).is_some()
+    if ctx.service.external_api().is_some()
         || !matches!(
             ctx.yaml.scalar_value(entry.value),
             Some(ScalarValue::Str | ScalarValue::Int | ScalarValue::Float)

@@ -1,8 +1,8 @@
 use rustc_hash::FxHashSet;
 
+use super::{normalized_route, routes};
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::routes::{normalized_route, routes};
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {

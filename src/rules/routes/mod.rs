@@ -13,7 +13,7 @@ use crate::model::{Service, WebsocketEvent};
 use crate::rules::edits::replace_scalar;
 use crate::rules::Context;
 use crate::span::TextRange;
-use crate::yaml::{NodeId, ScalarStyle, ScalarValue, Yaml};
+use crate::yaml::{NodeId, ScalarStyle, Yaml};
 
 mod duplicate_route;
 mod invalid_route_characters;
@@ -35,8 +35,7 @@ pub(super) static RULES: &[&Rule] = &[
     &route_count_limit::RULE,
 ];
 
-/// The routes API Gateway predefines.
-pub(crate) const RESERVED: [&str; 3] = ["$connect", "$disconnect", "$default"];
+pub(crate) use crate::model::RESERVED_ROUTES as RESERVED;
 
 /// One websocket event's route, as the framework will deploy it.
 pub(crate) struct RouteUse<'a> {
@@ -75,9 +74,7 @@ fn collect_routes<'a>(ctx: &Context<'a>) -> Vec<RouteUse<'a>> {
         if !route.known {
             continue;
         }
-        let Some(key) = coerced_key(ctx.yaml, route.node, &route.key) else {
-            continue;
-        };
+        let key = route.key.clone();
         if key.trim().is_empty() {
             continue;
         }
@@ -105,11 +102,11 @@ pub(crate) fn has_unknown_route(ctx: &Context) -> bool {
 }
 
 fn find_unknown_route(ctx: &Context) -> bool {
-    let unknown_event = ctx.service.events.iter().any(|e| {
-        e.route
-            .as_ref()
-            .is_none_or(|r| !r.known || coerced_key(ctx.yaml, r.node, &r.key).is_none())
-    });
+    let unknown_event = ctx
+        .service
+        .events
+        .iter()
+        .any(|e| e.route.as_ref().is_none_or(|r| !r.known));
     unknown_event || has_included_functions_or_events(ctx)
 }
 
@@ -158,65 +155,6 @@ pub(crate) fn from_merged_functions(ctx: &Context, a: &WebsocketEvent, b: &Webso
     let functions = &ctx.service.functions;
     a.function != b.function
         && functions.get(a.function).map(|f| &f.name) == functions.get(b.function).map(|f| &f.name)
-}
-
-/// The route key as the framework sees it. Strings are taken as they are; numbers and booleans
-/// are turned into strings the way AJV's type coercion does it (JavaScript's `String(value)`).
-/// `None` where that cannot be told for certain (octal-looking or huge numbers).
-fn coerced_key(yaml: &Yaml, node: NodeId, text: &str) -> Option<String> {
-    match yaml.scalar_value(node)? {
-        ScalarValue::Str => Some(text.to_string()),
-        ScalarValue::Bool(b) => Some(b.to_string()),
-        ScalarValue::Int => js_int_string(text),
-        ScalarValue::Float => js_float_string(text),
-        ScalarValue::Null | ScalarValue::Tagged | ScalarValue::Timestamp => None,
-    }
-}
-
-/// Largest integer a JavaScript number holds exactly.
-const MAX_SAFE_INTEGER: i128 = (1 << 53) - 1;
-
-fn js_int_string(text: &str) -> Option<String> {
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let magnitude = if let Some(hex) = digits.strip_prefix("0x") {
-        i128::from_str_radix(hex, 16).ok()?
-    } else if digits == "0" || (!digits.starts_with('0') && !digits.is_empty()) {
-        // Leading zeros (`010`) and underscores differ between YAML 1.1 and 1.2 loaders.
-        digits.parse::<i128>().ok()?
-    } else {
-        return None;
-    };
-    if magnitude > MAX_SAFE_INTEGER {
-        return None;
-    }
-    let value = if negative { -magnitude } else { magnitude };
-    Some(value.to_string())
-}
-
-fn js_float_string(text: &str) -> Option<String> {
-    match text.trim_start_matches('+') {
-        ".inf" | ".Inf" | ".INF" => return Some("Infinity".into()),
-        "-.inf" | "-.Inf" | "-.INF" => return Some("-Infinity".into()),
-        ".nan" | ".NaN" | ".NAN" => return Some("NaN".into()),
-        _ => {}
-    }
-    if text.contains('_') {
-        return None;
-    }
-    let value: f64 = text.parse().ok()?;
-    if value == 0.0 {
-        return Some("0".into());
-    }
-    // Inside this range JavaScript prints no exponent, and Rust's shortest round-trip digits
-    // are the same as JavaScript's.
-    let magnitude = value.abs();
-    if !(1e-6..1e21).contains(&magnitude) {
-        return None;
-    }
-    Some(format!("{value}"))
 }
 
 /// Where `event` gets its route from, following the chain function → `events` → item →
@@ -320,21 +258,6 @@ pub(crate) fn normalized_route(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn coerces_numbers_like_javascript() {
-        assert_eq!(js_int_string("123").as_deref(), Some("123"));
-        assert_eq!(js_int_string("+7").as_deref(), Some("7"));
-        assert_eq!(js_int_string("-0").as_deref(), Some("0"));
-        assert_eq!(js_int_string("0x1F").as_deref(), Some("31"));
-        assert_eq!(js_int_string("010"), None);
-        assert_eq!(js_int_string("99999999999999999999"), None);
-        assert_eq!(js_float_string("1.0").as_deref(), Some("1"));
-        assert_eq!(js_float_string("1.50").as_deref(), Some("1.5"));
-        assert_eq!(js_float_string("1e3").as_deref(), Some("1000"));
-        assert_eq!(js_float_string("-.inf").as_deref(), Some("-Infinity"));
-        assert_eq!(js_float_string("1e21"), None);
-    }
 
     #[test]
     fn normalizes_like_the_framework() {

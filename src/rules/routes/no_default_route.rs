@@ -1,6 +1,6 @@
+use super::{has_unknown_route, routes, RESERVED};
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::routes::{has_unknown_route, routes, RESERVED};
 use crate::rules::{declare_rule, suggest, Context};
 
 declare_rule! {

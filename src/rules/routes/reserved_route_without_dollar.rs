@@ -1,8 +1,8 @@
 use rustc_hash::FxHashSet;
 
+use super::{has_unknown_route, routes, scalar_edit, RESERVED};
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Fix, Severity};
-use crate::rules::routes::{has_unknown_route, routes, scalar_edit, RESERVED};
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {

@@ -1,8 +1,8 @@
 use rustc_hash::FxHashSet;
 
+use super::routes;
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::routes::routes;
 use crate::rules::{declare_rule, Context};
 
 /// AWS's default quota of routes per WebSocket API.

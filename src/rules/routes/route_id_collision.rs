@@ -1,6 +1,6 @@
+use super::{from_merged_functions, group_by, normalized_route, routes};
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::routes::{from_merged_functions, group_by, normalized_route, routes};
 use crate::rules::{declare_rule, Context};
 use crate::span::TextRange;
 

@@ -1,8 +1,8 @@
 use rustc_hash::FxHashSet;
 
+use super::scalar_edit;
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Fix, Severity};
-use crate::rules::routes::scalar_edit;
 use crate::rules::{declare_rule, Context};
 use crate::variables;
 use crate::yaml::ScalarValue;

@@ -1,8 +1,8 @@
 use rustc_hash::FxHashSet;
 
+use super::{routes, scalar_edit, RESERVED};
 use crate::diagnostics::shown;
 use crate::diagnostics::{Diagnostic, Fix, Severity};
-use crate::rules::routes::{routes, scalar_edit, RESERVED};
 use crate::rules::{declare_rule, suggest, Context};
 
 declare_rule! {

@@ -1,7 +1,5 @@
 use crate::diagnostics::{Diagnostic, Fix, Severity};
-use crate::rules::provider::{
-    add_entry, external_api, has_websocket_events, uses_legacy_plugin, NewValue,
-};
+use crate::rules::edits::{add_entry, NewValue};
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -69,7 +67,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !yaml.is_mapping(tags.value) || yaml.entries(tags.value).is_empty() {
         return;
     }
-    if !has_websocket_events(ctx) || external_api(ctx).is_some() || uses_legacy_plugin(ctx) {
+    if !ctx.service.has_websocket_events(ctx.yaml)
+        || ctx.service.external_api().is_some()
+        || ctx.service.uses_legacy_plugin(ctx.yaml)
+    {
         return;
     }
     let websocket = yaml.get(provider, "websocket");

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::provider::{coerced_bool, external_api};
+use crate::model::coerce;
 use crate::rules::{declare_rule, Context};
 
 declare_rule! {
@@ -59,7 +59,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     // With an external API WS303 reports the setting.
-    if coerced_bool(ctx, entry.value) != Some(true) || external_api(ctx).is_some() {
+    if coerce::truthy(ctx.yaml, entry.value, ctx.service.framework_major) != Some(true)
+        || ctx.service.external_api().is_some()
+    {
         return;
     }
     let tags = ctx.service.provider_value(yaml, &["tags"]);

@@ -1,5 +1,5 @@
+use super::shorten;
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
-use crate::rules::variables::shorten;
 use crate::rules::{declare_rule, Context};
 use crate::variables;
 use crate::yaml::{NodeId, NodeKind};
@@ -15,7 +15,9 @@ declare_rule! {
     /// trims the source and resolves it like `${self:custom.table}`. The same file therefore
     /// means two things, and a service moving from one version to the other changes silently.
     /// Where `frameworkVersion` names one major version the message says which reading
-    /// applies; without the space both versions agree.
+    /// applies; without the space both versions agree. The other rules read the value the same
+    /// way: under v4 it is resolved and checked like any value, under v3 it is that text, and
+    /// where no single version is named it is unknown.
     ///
     /// The fix removes the spaces inside `${...}`. It keeps the meaning only under v4, so it is
     /// offered as safe where `frameworkVersion` names v4.

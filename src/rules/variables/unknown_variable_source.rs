@@ -1,5 +1,5 @@
+use super::{each_source, shorten};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::rules::variables::{each_source, shorten};
 use crate::rules::{declare_rule, suggest, Context};
 
 use crate::variables::{self, Source};

@@ -1,5 +1,5 @@
+use super::shorten;
 use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
-use crate::rules::variables::shorten;
 use crate::rules::{declare_rule, Context};
 use crate::variables::{self, ErrorCode, SyntaxError, V4};
 use crate::yaml::{NodeId, ScalarStyle};

@@ -1,14 +1,11 @@
-//! Helpers shared by the integration tests.
+//! Fixture helpers: settings from a fixture's header, expected diagnostics from its comments,
+//! what the CLI would print for it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use ws_lint::config::{RuleLevel, Settings};
 use ws_lint::render::{self, FileReport, HumanOptions};
-
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `# ws-lint-test: enable=WS212,WS005` at the top of a fixture turns opt-in rules on.
 pub fn settings_for_fixture(text: &str) -> Settings {
