@@ -4,9 +4,9 @@
 //! gives must equal those of analysing the new text whole, positions, related locations and
 //! fixes included.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 use ws_lint::analysis::incremental::{IncrementalAnalysis, Update};
 use ws_lint::config::Settings;
 use ws_lint::files::{FileSource, MemoryFiles};
@@ -54,6 +54,8 @@ const LINES: &[&str] = &[
     "    name: deployed-name\n",
     "    tags:\n      team: x\n",
     "    role: arn:aws:iam::123456789012:role/x\n",
+    "    iamRoleStatements:\n      - Effect: Allow\n        Action: dynamodb:GetItem\n        Resource: !GetAtt UsersTable.Arn\n",
+    "    package:\n      patterns:\n        - src/x/**\n",
     "    # a comment\n",
     "\n",
     "      - websocket: msg\n",
@@ -70,6 +72,8 @@ const RARE: &[&str] = &[
     "    description: &anchor x\n",
     "    description: *anchor\n",
     "    <<: {a: 1}\n",
+    "    role: !GetAtt SendWebsocketsRoute.Arn\n",
+    "    iamRoleStatements:\n      - Effect: Allow\n        Action: execute-api:ManageConnections\n        Resource: '*'\n",
 ];
 
 /// Anything, which mostly breaks the file.

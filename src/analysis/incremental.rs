@@ -15,8 +15,9 @@
 //! The whole analysis runs instead when: there is no earlier analysis; the text does not parse;
 //! the edit is outside the `functions` block, on a function's key, or touches one of the entries
 //! above; the service includes other files, uses aliases, suppression comments or variables
-//! that point into `functions`; the function holds CloudFormation references, merges, aliases
-//! or `${file(...)}`; or a kept finding's range crosses the edit.
+//! that point into `functions`; the function holds merges, aliases, `${file(...)}`, names of
+//! the framework's websocket resources or IAM grants that rules about the provider read
+//! ([`NOT_LOCAL_MARKERS`]); or a kept finding's range crosses the edit.
 
 use std::hash::BuildHasher;
 use std::path::Path;
@@ -41,8 +42,9 @@ const READ_BY_OTHER_FUNCTIONS: &[&str] = &["events", "name", "timeout", "tags"];
 
 /// Text that makes an edit matter beyond its function: suppression comments (file-wide ones
 /// and unused ones depend on every finding), variables pointing into `functions` or built
-/// from other variables, includes, merges, CloudFormation references (WS704 reads them against
-/// every function's generated names).
+/// from other variables, includes, merges; names of the framework's websocket resources
+/// (WS704 checks references to them against every function's generated names); and what
+/// grants `execute-api:ManageConnections` (WS703 looks for it anywhere in the file).
 const NOT_LOCAL_MARKERS: &[&str] = &[
     "ws-lint:",
     "self:functions",
@@ -50,10 +52,11 @@ const NOT_LOCAL_MARKERS: &[&str] = &[
     "${self:}",
     "${file(",
     "<<",
-    "Ref",
-    "GetAtt",
-    "Sub",
-    "DependsOn",
+    "Websockets",
+    "execute-api",
+    "policy/",
+    "'*'",
+    "\"*\"",
 ];
 
 /// How the last analysis was made.
