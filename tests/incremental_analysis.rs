@@ -199,7 +199,7 @@ fn check_sequence(
         new_text.push_str(&text[..range.start]);
         new_text.push_str(&inserted);
         new_text.push_str(&text[range.end..]);
-        let incremental = engine.update(
+        let (incremental, _) = engine.update(
             &new_text,
             Yaml::parse(&new_text),
             range,
@@ -233,7 +233,7 @@ fn check_sequence(
                 last_valid = text.clone();
             }
         } else {
-            let back = engine.update(
+            let (back, _) = engine.update(
                 &last_valid,
                 Yaml::parse(&last_valid),
                 TextRange::new(0, new_text.len()),

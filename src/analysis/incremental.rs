@@ -15,9 +15,10 @@
 //! The whole analysis runs instead when: there is no earlier analysis; the text does not parse;
 //! the edit is outside the `functions` block, on a function's key, or touches one of the entries
 //! above; the service includes other files, uses aliases, suppression comments or variables
-//! that point into `functions`; the function holds merges, aliases, `${file(...)}`, names of
-//! the framework's websocket resources or IAM grants that rules about the provider read
-//! ([`NOT_LOCAL_MARKERS`]); or a kept finding's range crosses the edit.
+//! that point into `functions`; the function holds merges, aliases or `${file(...)}`
+//! ([`NOT_LOCAL_MARKERS`]); the edit touches or changes a line that rules about the whole
+//! service read (references, IAM actions: [`WATCHED_MARKERS`]); or a kept finding's range
+//! crosses the edit.
 
 use std::hash::BuildHasher;
 use std::path::Path;
@@ -42,9 +43,7 @@ const READ_BY_OTHER_FUNCTIONS: &[&str] = &["events", "name", "timeout", "tags"];
 
 /// Text that makes an edit matter beyond its function: suppression comments (file-wide ones
 /// and unused ones depend on every finding), variables pointing into `functions` or built
-/// from other variables, includes, merges; names of the framework's websocket resources
-/// (WS704 checks references to them against every function's generated names); and what
-/// grants `execute-api:ManageConnections` (WS703 looks for it anywhere in the file).
+/// from other variables, includes, merges.
 const NOT_LOCAL_MARKERS: &[&str] = &[
     "ws-lint:",
     "self:functions",
@@ -52,8 +51,21 @@ const NOT_LOCAL_MARKERS: &[&str] = &[
     "${self:}",
     "${file(",
     "<<",
+];
+
+/// Lines that rules about the whole service read inside a function: CloudFormation references
+/// (WS704 checks those to the framework's websocket names against every function's generated
+/// names) and IAM actions and policies (WS703 looks anywhere for a grant of
+/// `execute-api:ManageConnections`). An edit may not touch them, and they must read the same
+/// after it.
+const WATCHED_MARKERS: &[&str] = &[
     "Websockets",
+    "Ref",
+    "GetAtt",
+    "Sub",
+    "DependsOn",
     "execute-api",
+    "Action",
     "policy/",
     "'*'",
     "\"*\"",
@@ -78,9 +90,10 @@ struct FunctionBlock {
     /// The end of the key's line.
     key_line_end: usize,
     name: String,
-    /// The entries of [`READ_BY_OTHER_FUNCTIONS`] it has: from the key's line to the end of
-    /// the value, and a hash of that text (an edit elsewhere in the function may still change
-    /// them, by indentation: then the hashes differ).
+    /// The entries of [`READ_BY_OTHER_FUNCTIONS`] it has (from the key's line to the end of
+    /// the value), then the lines holding [`WATCHED_MARKERS`], each with a hash of its text (an
+    /// edit elsewhere in the function may still change them, by indentation: then the hashes
+    /// differ).
     read_by_others: Vec<(TextRange, u64)>,
     /// It holds something of [`NOT_LOCAL_MARKERS`] or an alias.
     not_local: bool,
@@ -168,7 +181,9 @@ impl IncrementalAnalysis {
     }
 
     /// The diagnostics of `text` after one edit: `edit` is the replaced range in the previous
-    /// text, `inserted` the length of what replaced it, `yaml` the new text's tree.
+    /// text, `inserted` the length of what replaced it, `yaml` the new text's tree. The tree
+    /// comes back when only the edited function was analysed (the caller may keep it for the
+    /// next re-parse; dropping a large tree costs more than the update itself).
     pub fn update(
         &mut self,
         text: &str,
@@ -176,12 +191,12 @@ impl IncrementalAnalysis {
         edit: TextRange,
         inserted: usize,
         files: Option<&dyn FileSource>,
-    ) -> Vec<Diagnostic> {
+    ) -> (Vec<Diagnostic>, Option<Yaml>) {
         if let Some(diagnostics) = self.try_function(text, &yaml, edit, inserted, files) {
             self.last = Update::Function;
-            return diagnostics;
+            return (diagnostics, Some(yaml));
         }
-        self.analyze(text, yaml, files)
+        (self.analyze(text, yaml, files), None)
     }
 
     fn try_function(
@@ -483,6 +498,15 @@ fn function_block(
     let body = text.get(region.as_range())?;
     let not_local =
         NOT_LOCAL_MARKERS.iter().any(|m| body.contains(m)) || has_alias(yaml, e.value, 0);
+    let mut line_at = start;
+    for line in body.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        if WATCHED_MARKERS.iter().any(|m| content.contains(m)) {
+            let range = TextRange::new(line_at, line_at + content.len());
+            read_by_others.push((range, rustc_hash::FxBuildHasher.hash_one(content)));
+        }
+        line_at += line.len();
+    }
     Some(FunctionBlock {
         region,
         key,
