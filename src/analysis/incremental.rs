@@ -496,16 +496,25 @@ fn function_block(
     }
     let region = TextRange::new(start, end);
     let body = text.get(region.as_range())?;
-    let not_local =
-        NOT_LOCAL_MARKERS.iter().any(|m| body.contains(m)) || has_alias(yaml, e.value, 0);
-    let mut line_at = start;
-    for line in body.split_inclusive('\n') {
-        let content = line.strip_suffix('\n').unwrap_or(line);
-        if WATCHED_MARKERS.iter().any(|m| content.contains(m)) {
-            let range = TextRange::new(line_at, line_at + content.len());
-            read_by_others.push((range, rustc_hash::FxBuildHasher.hash_one(content)));
+    let mut not_local = has_alias(yaml, e.value, 0);
+    let mut last_line = None;
+    for found in markers().find_iter(body) {
+        if NOT_LOCAL_MARKERS.contains(&found.as_str()) {
+            not_local = true;
+            break;
         }
-        line_at += line.len();
+        // A watched line, once however many markers it holds.
+        let line_start = body[..found.start()].rfind('\n').map_or(0, |n| n + 1);
+        if last_line == Some(line_start) {
+            continue;
+        }
+        last_line = Some(line_start);
+        let line_end = body[found.end()..]
+            .find('\n')
+            .map_or(body.len(), |n| found.end() + n);
+        let content = &body[line_start..line_end];
+        let range = TextRange::new(start + line_start, start + line_end);
+        read_by_others.push((range, rustc_hash::FxBuildHasher.hash_one(content)));
     }
     Some(FunctionBlock {
         region,
@@ -514,6 +523,21 @@ fn function_block(
         name,
         read_by_others,
         not_local,
+    })
+}
+
+/// Every marker of [`NOT_LOCAL_MARKERS`] and [`WATCHED_MARKERS`]: one pass over a function's
+/// text finds them all (on a large service, one search per marker cost more than the analysis
+/// of a function).
+fn markers() -> &'static regex::Regex {
+    static MARKERS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let alternatives: Vec<String> = NOT_LOCAL_MARKERS
+            .iter()
+            .chain(WATCHED_MARKERS)
+            .map(|m| regex::escape(m))
+            .collect();
+        regex::Regex::new(&alternatives.join("|")).expect("escaped literals form a regex")
     })
 }
 
