@@ -81,3 +81,45 @@ fn incremental_reparse(bencher: divan::Bencher, lines: usize) {
     let range = ws_lint::span::TextRange::new(at, at);
     bencher.bench(|| tree.reparse(&old, &new, range, 1));
 }
+
+/// One character typed in a value of the middle function and deleted again (two edits per
+/// iteration, each `analysis::IncrementalAnalysis::update` given the re-parsed tree), in
+/// the function's handler (`WHERE = 0`: the function is analysed again alone), in its route
+/// (`1`: routes are read by rules about other functions, so the whole analysis runs) and in the
+/// provider (`2`: the whole analysis runs).
+#[divan::bench(args = SIZES, consts = [0, 1, 2], sample_count = 20)]
+fn incremental_analysis<const WHERE: usize>(bencher: divan::Bencher, lines: usize) {
+    let old = ws_lint::synthetic::service(lines);
+    let functions = old.matches("\n  action").count();
+    let marker = match WHERE {
+        0 => format!("handler: src/actions.action{}\n", functions / 2),
+        1 => format!("route: action{}\n", functions / 2),
+        _ => "level: INFO\n".to_string(),
+    };
+    let at = old.find(&marker).expect("marker") + marker.len() - 1;
+    let mut new = old.clone();
+    new.insert(at, 'x');
+    let (old_tree, new_tree) = (
+        ws_lint::yaml::Yaml::parse(&old),
+        ws_lint::yaml::Yaml::parse(&new),
+    );
+    let typed = ws_lint::span::TextRange::new(at, at);
+    let deleted = ws_lint::span::TextRange::new(at, at + 1);
+    let mut engine =
+        ws_lint::analysis::IncrementalAnalysis::new("serverless.yml", Settings::default());
+    engine.analyze(&old, old_tree.clone(), None);
+    // The incremental re-parses are made before each sample (`incremental_reparse` measures
+    // them), and the trees are returned so that dropping them is not measured either: the
+    // language server keeps each version's tree for the next re-parse.
+    bencher
+        .with_inputs(|| {
+            (
+                old_tree.reparse(&old, &new, typed, 1).0,
+                new_tree.reparse(&new, &old, deleted, 0).0,
+            )
+        })
+        .bench_local_values(|(typed_tree, deleted_tree)| {
+            let first = engine.update(&new, typed_tree, typed, 1, None);
+            (first, engine.update(&old, deleted_tree, deleted, 0, None))
+        });
+}

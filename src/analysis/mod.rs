@@ -6,8 +6,10 @@
 //! `diagnostics`, and none of them uses it.
 
 mod fix;
+pub mod incremental;
 
 pub use fix::{fix, AppliedFix, FixRefused, Fixed, MAX_FIX_ROUNDS};
+pub use incremental::IncrementalAnalysis;
 
 use crate::config::Settings;
 use crate::diagnostics::{self, sort_and_dedup, Diagnostic};
