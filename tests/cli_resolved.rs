@@ -64,7 +64,10 @@ fn ws_lint(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
         .expect("ws-lint runs");
     if let Some(input) = stdin {
         let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(input.as_bytes()).expect("write stdin");
+        // A usage error ends ws-lint before it reads stdin: a closed pipe is then expected.
+        if let Err(e) = pipe.write_all(input.as_bytes()) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+        }
     }
     let output = child.wait_with_output().expect("ws-lint finishes");
     Run {

@@ -474,7 +474,10 @@ mod tests {
     fn the_probe_borrows_its_strings_from_the_body() {
         let body = br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}}"#;
         let probe: Probe = serde_json::from_slice(body).expect("a probe");
-        assert!(matches!(probe.method, Some(Cow::Borrowed("textDocument/hover"))));
+        assert!(matches!(
+            probe.method,
+            Some(Cow::Borrowed("textDocument/hover"))
+        ));
         assert!(matches!(probe.jsonrpc, Some(Cow::Borrowed("2.0"))));
         // An escape is decoded into a copy.
         let body = br#"{"jsonrpc":"2.0","method":"\u0024/cancelRequest"}"#;
