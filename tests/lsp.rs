@@ -1344,14 +1344,14 @@ async fn crlf_documents_complete_and_hover_like_lf_ones() {
     client.shutdown().await;
 }
 
-/// LSP diagnostics equal the CLI's on every file of a corpus folder:
-/// `WS_LINT_CORPUS=/path/to/dir cargo test --test lsp corpus -- --ignored`.
+/// LSP diagnostics equal the engine's (what the CLI prints) on every file of the real corpus,
+/// in both position encodings. Another folder: `WS_LINT_CORPUS=/path/to/dir cargo test --test
+/// lsp corpus`.
 #[tokio::test]
-#[ignore]
 async fn diagnostics_equal_the_cli_on_a_corpus() {
-    let Some(dir) = std::env::var_os("WS_LINT_CORPUS") else {
-        return;
-    };
+    let dir = std::env::var_os("WS_LINT_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| support::repo_root().join("fuzz/corpus/analyze"));
     for (caps, encoding) in [
         (json!({}), ColumnEncoding::Utf16),
         (
@@ -1360,7 +1360,7 @@ async fn diagnostics_equal_the_cli_on_a_corpus() {
         ),
     ] {
         let (mut client, _) = LspClient::start(caps, Value::Null).await;
-        let files = support::files_in(std::path::Path::new(&dir), &["yml", "yaml", "json"]);
+        let files = support::files_in(&dir, &["yml", "yaml", "json"]);
         assert!(!files.is_empty());
         for path in files {
             let Ok(text) = std::fs::read_to_string(&path) else {
