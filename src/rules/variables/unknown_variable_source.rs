@@ -226,9 +226,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 let mut diagnostic = Diagnostic::new(
                     &RULE,
                     range,
-                    format!(
-                        "unknown variable source `{kind}` in `{written}`: v3 stops with `Unrecognized configuration variable sources: \"{kind}\"`"
-                    ),
+                    match ctx.service.framework_major {
+                        Some(4) => format!(
+                            "unknown variable source `{kind}` in `{written}`: v4 has no resolver of that name and stops"
+                        ),
+                        _ => format!(
+                            "unknown variable source `{kind}` in `{written}`: v3 stops with `Unrecognized configuration variable sources: \"{kind}\"`"
+                        ),
+                    },
                 );
                 let legacy_region = kind
                     .split_once('.')
