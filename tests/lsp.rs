@@ -533,6 +533,16 @@ async fn complete(client: &mut LspClient, uri: &str, text: &str, marker: &str) -
         .await
 }
 
+/// The answer to `textDocument/definition` at `position`.
+async fn definition(client: &mut LspClient, uri: &str, position: Value) -> Value {
+    client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        )
+        .await
+}
+
 async fn hover_text(client: &mut LspClient, uri: &str, text: &str, marker: &str) -> String {
     let hover = client
         .request(
@@ -796,12 +806,7 @@ async fn navigation_definition_references_rename_symbols_hints() {
     );
     client.open(&uri, &text).await;
     // Definition: authorizer name → the function's key (line 8, `auth`).
-    let def = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": {"uri": uri}, "position": at(&text, "authorizer: au")}),
-        )
-        .await;
+    let def = definition(&mut client, &uri, at(&text, "authorizer: au")).await;
     assert_eq!(def["range"]["start"], json!({"line": 8, "character": 2}));
     assert_eq!(def["range"]["end"], json!({"line": 8, "character": 6}));
     // References of `auth` from its key: both authorizer uses, the quoted one without quotes.
@@ -1201,12 +1206,7 @@ async fn navigation_and_hover_with_non_ascii_before_the_cursor() {
             json!({"line": line, "character": character})
         };
         let use_at = text.find("authorizer: auth}").unwrap() + "authorizer: ".len();
-        let def = client
-            .request(
-                "textDocument/definition",
-                json!({"textDocument": {"uri": uri}, "position": pos(use_at + 2)}),
-            )
-            .await;
+        let def = definition(&mut client, &uri, pos(use_at + 2)).await;
         let key = text.find("  auth:").unwrap() + 2;
         assert_eq!(def["range"]["start"], pos(key));
         let refs = client
@@ -1290,16 +1290,9 @@ async fn variables_resolve_in_hover_definition_and_hints_and_handlers_open_their
     client.open(&uri, text).await;
     let hover = hover_text(&mut client, &uri, text, "${self:cus").await;
     assert_eq!(hover, "`${self:custom.route}` = `sendMessage`");
-    let def = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": {"uri": uri}, "position": position_after(text, "${self:cus")}),
-        )
-        .await;
+    let def = definition(&mut client, &uri, position_after(text, "${self:cus")).await;
     assert_eq!(def["range"]["start"], json!({"line": 2, "character": 2}));
-    let def = client
-        .request("textDocument/definition", json!({"textDocument": {"uri": uri}, "position": position_after(text, "handler: src/ch")}))
-        .await;
+    let def = definition(&mut client, &uri, position_after(text, "handler: src/ch")).await;
     assert!(
         def["uri"].as_str().unwrap().ends_with("/src/chat.ts"),
         "{def}"
@@ -1664,20 +1657,10 @@ async fn generated_logical_ids_in_hover_definition_and_completion() {
         "{text}"
     );
     // Definition: the route ID inside `Fn::Sub` → the route (line 19, `sendMessage`).
-    let def = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": {"uri": uri}, "position": at(GENERATED, "${sendMess")}),
-        )
-        .await;
+    let def = definition(&mut client, &uri, at(GENERATED, "${sendMess")).await;
     assert_eq!(def["range"]["start"], json!({"line": 19, "character": 19}));
     // `WebsocketsApi` → the first websocket event, which makes the framework create the API.
-    let def = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": {"uri": uri}, "position": at(GENERATED, "Ref: Websock")}),
-        )
-        .await;
+    let def = definition(&mut client, &uri, at(GENERATED, "Ref: Websock")).await;
     assert_eq!(def["range"]["start"], json!({"line": 14, "character": 8}));
     // Completion after `Ref: ` offers the generated IDs.
     let items = complete(&mut client, &uri, GENERATED, "NEXT:\n      Ref: ").await;
@@ -1811,23 +1794,13 @@ async fn generated_logical_ids_in_tag_forms_and_sub_templates() {
         "{hover}"
     );
     // Definition from `!GetAtt Name.Attr` → the route; from `!Sub` → the first event.
-    let def = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": {"uri": uri}, "position": at(text, "!GetAtt sendMess")}),
-        )
-        .await;
+    let def = definition(&mut client, &uri, at(text, "!GetAtt sendMess")).await;
     assert_eq!(
         def["range"]["start"],
         at(text, "      - websocket: "),
         "{def}"
     );
-    let def = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": {"uri": uri}, "position": at(text, "URL: !Sub \"wss://${Websock")}),
-        )
-        .await;
+    let def = definition(&mut client, &uri, at(text, "URL: !Sub \"wss://${Websock")).await;
     assert_eq!(
         def["range"]["start"],
         at(text, "    events:\n      - "),
